@@ -1,0 +1,11 @@
+// Each subcommand lives in its own file and registers itself on the app; main.cpp only
+// wires them together (fastText style: the CLI stays thin, the library does the work).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bertcls::cli {
+
+
+
+}  // namespace bertcls::cli

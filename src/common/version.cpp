@@ -1,0 +1,7 @@
+#include "common/version.h"
+
+namespace bertcls {
+
+const char* version() { return BERTCLS_VERSION; }
+
+}  // namespace bertcls
