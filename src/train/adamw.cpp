@@ -1,0 +1,83 @@
+#include "train/adamw.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "common/error.h"
+
+namespace bertcls::train {
+
+bool trainer_applies_weight_decay(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("bias") == std::string::npos && lower.find("layernorm") == std::string::npos;
+}
+
+AdamWOptions AdamWOptions::transformers_no_bias_correction() {
+  AdamWOptions o;
+  o.eps = 1e-6;
+  o.bias_correction = false;
+  return o;
+}
+
+AdamW::AdamW(std::vector<ParamSegment> segments, AdamWOptions options)
+    : segments_(std::move(segments)), options_(options) {
+  std::size_t end = 0;
+  for (const ParamSegment& s : segments_) {
+    if (s.offset != end)
+      throw Error("AdamW: parameter '" + s.name + "' starts at " + std::to_string(s.offset) +
+                  ", expected " + std::to_string(end) + " (segments must tile the buffer in order)");
+    end += s.size;
+  }
+  auto in_unit = [](double b) { return b >= 0.0 && b < 1.0; };
+  if (!in_unit(options_.beta1) || !in_unit(options_.beta2))
+    throw Error("AdamW: betas must lie in [0, 1), got " + std::to_string(options_.beta1) + ", " +
+                std::to_string(options_.beta2));
+  if (!(options_.eps >= 0.0)) throw Error("AdamW: eps must be >= 0");
+  if (!(options_.weight_decay >= 0.0)) throw Error("AdamW: weight decay must be >= 0");
+  exp_avg_.assign(end, 0.0f);
+  exp_avg_sq_.assign(end, 0.0f);
+}
+
+void AdamW::step(std::span<float> params, std::span<const float> grads, double lr) {
+  if (params.size() != num_params() || grads.size() != num_params())
+    throw Error("AdamW: expected " + std::to_string(num_params()) + " parameters and gradients, got " +
+                std::to_string(params.size()) + " and " + std::to_string(grads.size()));
+  ++steps_;
+  // Scalars are computed in double and rounded once, as PyTorch does with Python floats.
+  const double b1 = options_.beta1, b2 = options_.beta2, wd = options_.weight_decay;
+  const float beta1 = static_cast<float>(b1), beta2 = static_cast<float>(b2), eps = static_cast<float>(options_.eps);
+  const float one_minus_beta1 = static_cast<float>(1.0 - b1), one_minus_beta2 = static_cast<float>(1.0 - b2);
+  const double bc1 = 1.0 - std::pow(b1, static_cast<double>(steps_));
+  const double bc2_sqrt = std::sqrt(1.0 - std::pow(b2, static_cast<double>(steps_)));
+  const float neg_step = static_cast<float>(options_.bias_correction ? -lr / bc1 : -lr);
+  const float bc2_sqrt_f = static_cast<float>(bc2_sqrt);
+
+  for (const ParamSegment& s : segments_) {
+    const double decay = s.decay ? wd : 0.0;
+    float* p = params.data() + s.offset;
+    const float* g = grads.data() + s.offset;
+    float* m = exp_avg_.data() + s.offset;
+    float* v = exp_avg_sq_.data() + s.offset;
+    if (options_.bias_correction) {
+      const float keep = static_cast<float>(1.0 - lr * decay);
+      for (std::size_t i = 0; i < s.size; ++i) {
+        p[i] *= keep;
+        m[i] = m[i] * beta1 + one_minus_beta1 * g[i];
+        v[i] = v[i] * beta2 + one_minus_beta2 * g[i] * g[i];
+        const float denom = std::sqrt(v[i]) / bc2_sqrt_f + eps;
+        p[i] += neg_step * (m[i] / denom);
+      }
+    } else {
+      const float neg_decay = static_cast<float>(-lr * decay);
+      for (std::size_t i = 0; i < s.size; ++i) {
+        m[i] = m[i] * beta1 + one_minus_beta1 * g[i];
+        v[i] = v[i] * beta2 + one_minus_beta2 * g[i] * g[i];
+        p[i] += neg_step * (m[i] / (std::sqrt(v[i]) + eps));
+        p[i] += neg_decay * p[i];
+      }
+    }
+  }
+}
+
+}  // namespace bertcls::train
