@@ -29,7 +29,7 @@ struct BertConfig {
   float hidden_dropout_prob = 0.1f;
   float attention_probs_dropout_prob = 0.1f;
   float classifier_dropout = 0.1f;   // HF falls back to hidden_dropout_prob when null
-  int pad_token_id = 0;
+  int pad_token_id = 0;              // -1: none (config.json has null)
 
   // Labels: id2label[i] names class i; num_labels() == id2label.size().
   std::vector<std::string> id2label;

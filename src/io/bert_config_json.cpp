@@ -1,0 +1,272 @@
+#include "io/bert_config_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "common/error.h"
+#include "io/atomic_file.h"
+#include "io/strict_json.h"
+
+namespace bertcls::io {
+namespace {
+
+using nlohmann::json;
+using model::Activation;
+using model::ProblemType;
+
+// hidden_act names of transformers' ACT2FN that bertcls computes exactly. gelu_fast is
+// the tanh form written differently; gelu_python is the erf form in Python.
+const std::map<std::string, Activation>& activations_by_name() {
+  static const std::map<std::string, Activation> names = {
+      {"gelu", Activation::gelu},          {"gelu_python", Activation::gelu},
+      {"gelu_new", Activation::gelu_tanh}, {"gelu_pytorch_tanh", Activation::gelu_tanh},
+      {"gelu_fast", Activation::gelu_tanh}, {"relu", Activation::relu},
+      {"silu", Activation::silu},           {"swish", Activation::silu},
+  };
+  return names;
+}
+
+const char* activation_name(Activation act) {
+  switch (act) {
+    case Activation::gelu: return "gelu";
+    case Activation::gelu_tanh: return "gelu_new";
+    case Activation::relu: return "relu";
+    case Activation::silu: return "silu";
+  }
+  return "gelu";
+}
+
+const char* problem_type_name(ProblemType type) {
+  switch (type) {
+    case ProblemType::single_label_classification: return "single_label_classification";
+    case ProblemType::multi_label_classification: return "multi_label_classification";
+    case ProblemType::regression: return "regression";
+  }
+  return "single_label_classification";
+}
+
+// Reads fields with HF's defaults (BertConfig.__init__) and names the field on error.
+class FieldReader {
+ public:
+  FieldReader(const json& doc, const std::string& source) : doc_(doc), source_(source) {}
+
+  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
+    throw Error(source_ + ": field \"" + field + "\": " + problem);
+  }
+  bool has(const std::string& field) const { return doc_.contains(field) && !doc_[field].is_null(); }
+
+  int positive_int(const std::string& field, int fallback) const {
+    if (!doc_.contains(field)) return fallback;
+    const json& v = doc_[field];
+    if (!v.is_number_integer() || v.get<int64_t>() <= 0 || v.get<int64_t>() > (int64_t{1} << 30)) {
+      fail(field, "must be a positive integer, got " + v.dump());
+    }
+    return v.get<int>();
+  }
+  float number(const std::string& field, float fallback, float low, float high) const {
+    if (!doc_.contains(field)) return fallback;
+    const json& v = doc_[field];
+    if (!v.is_number() || !(v.get<double>() >= low && v.get<double>() <= high)) {
+      fail(field, "must be a number in [" + json(low).dump() + ", " + json(high).dump() + "], got " + v.dump());
+    }
+    return v.get<float>();
+  }
+  std::string string(const std::string& field, const std::string& fallback) const {
+    if (!has(field)) return fallback;
+    if (!doc_[field].is_string()) fail(field, "must be a string, got " + doc_[field].dump());
+    return doc_[field].get<std::string>();
+  }
+  bool boolean(const std::string& field) const {
+    if (!has(field)) return false;
+    if (!doc_[field].is_boolean()) fail(field, "must be true or false, got " + doc_[field].dump());
+    return doc_[field].get<bool>();
+  }
+
+ private:
+  const json& doc_;
+  const std::string& source_;
+};
+
+// id2label with HF's rules: keys are decimal ids covering 0..n-1; without id2label,
+// num_labels (default 2) labels named LABEL_i. When both are given and disagree HF keeps
+// id2label (with a warning), and so do we.
+std::vector<std::string> read_labels(const json& doc, const FieldReader& fields) {
+  if (!fields.has("id2label")) {
+    const int n = fields.positive_int("num_labels", 2);
+    std::vector<std::string> labels;
+    for (int i = 0; i < n; ++i) labels.push_back("LABEL_" + std::to_string(i));
+    return labels;
+  }
+  const json& map = doc["id2label"];
+  if (!map.is_object() || map.empty()) fields.fail("id2label", "must be a non-empty object");
+  std::vector<std::string> labels(map.size());
+  std::vector<bool> seen(map.size(), false);
+  for (const auto& [key, value] : map.items()) {
+    std::size_t id = 0;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
+    if (ec != std::errc() || end != key.data() + key.size() || id >= labels.size() || seen[id]) {
+      fields.fail("id2label", "keys must be the ids 0.." + std::to_string(labels.size() - 1) + ", got \"" + key + "\"");
+    }
+    if (!value.is_string()) fields.fail("id2label", "label " + key + " must be a string, got " + value.dump());
+    labels[id] = value.get<std::string>();
+    seen[id] = true;
+  }
+  return labels;
+}
+
+// A float as JSON with the shortest decimal that reads back to the same float, so 0.1f
+// is written 0.1 rather than 0.10000000149011612.
+json shortest(float value) {
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return json(std::stod(std::string(buffer, end)));
+}
+
+// Keeps the document's own spelling of a number when it already denotes `value`.
+json preserved_float(const json& source, const std::string& field, float value) {
+  if (source.contains(field) && source[field].is_number() && source[field].get<float>() == value) return source[field];
+  return shortest(value);
+}
+
+}  // namespace
+
+model::BertConfig bert_config_from_json(const json& doc, const std::string& source) {
+  if (!doc.is_object()) throw Error(source + ": config must be a JSON object");
+  const FieldReader fields(doc, source);
+  model::BertConfig config;
+  config.source = doc;
+
+  const std::string model_type = fields.string("model_type", "bert");
+  if (model_type != "bert") fields.fail("model_type", "\"" + model_type + "\" is not a BERT model (bertcls reads \"bert\")");
+  const std::string position = fields.string("position_embedding_type", "absolute");
+  if (position != "absolute") {
+    fields.fail("position_embedding_type", "\"" + position + "\" is not supported (bertcls implements \"absolute\")");
+  }
+  if (fields.boolean("is_decoder")) fields.fail("is_decoder", "a decoder (causal) BERT is not a classifier bertcls supports");
+  if (fields.boolean("add_cross_attention")) fields.fail("add_cross_attention", "cross-attention is not supported");
+
+  config.vocab_size = fields.positive_int("vocab_size", 30522);
+  config.hidden_size = fields.positive_int("hidden_size", 768);
+  config.num_hidden_layers = fields.positive_int("num_hidden_layers", 12);
+  config.num_attention_heads = fields.positive_int("num_attention_heads", 12);
+  config.intermediate_size = fields.positive_int("intermediate_size", 3072);
+  config.max_position_embeddings = fields.positive_int("max_position_embeddings", 512);
+  config.type_vocab_size = fields.positive_int("type_vocab_size", 2);
+  if (config.hidden_size % config.num_attention_heads != 0) {
+    fields.fail("num_attention_heads", std::to_string(config.num_attention_heads) + " does not divide hidden_size " +
+                                           std::to_string(config.hidden_size));
+  }
+
+  const std::string act = fields.string("hidden_act", "gelu");
+  const auto found = activations_by_name().find(act);
+  if (found == activations_by_name().end()) {
+    fields.fail("hidden_act", "\"" + act + "\" is not supported (bertcls computes gelu, gelu_python, gelu_new, "
+                              "gelu_pytorch_tanh, gelu_fast, relu, silu, swish)");
+  }
+  config.hidden_act = found->second;
+
+  config.layer_norm_eps = fields.number("layer_norm_eps", 1e-12f, 0.0f, 1.0f);
+  if (!(config.layer_norm_eps > 0.0f)) fields.fail("layer_norm_eps", "must be positive");
+  config.hidden_dropout_prob = fields.number("hidden_dropout_prob", 0.1f, 0.0f, 1.0f);
+  config.attention_probs_dropout_prob = fields.number("attention_probs_dropout_prob", 0.1f, 0.0f, 1.0f);
+  // BertForSequenceClassification: classifier_dropout None means hidden_dropout_prob.
+  config.classifier_dropout = fields.has("classifier_dropout")
+                                  ? fields.number("classifier_dropout", 0.0f, 0.0f, 1.0f)
+                                  : config.hidden_dropout_prob;
+
+  if (fields.has("pad_token_id")) {
+    const json& pad = doc["pad_token_id"];
+    if (!pad.is_number_integer() || pad.get<int64_t>() < 0 || pad.get<int64_t>() >= config.vocab_size) {
+      fields.fail("pad_token_id", "must be a token id below vocab_size " + std::to_string(config.vocab_size) +
+                                      ", got " + pad.dump());
+    }
+    config.pad_token_id = pad.get<int>();
+  } else {
+    config.pad_token_id = doc.contains("pad_token_id") ? -1 : 0;  // explicit null: no padding row
+  }
+
+  config.id2label = read_labels(doc, fields);
+  if (fields.has("problem_type")) {
+    const std::string type = fields.string("problem_type", "");
+    if (type == "single_label_classification") {
+      config.problem_type = ProblemType::single_label_classification;
+    } else if (type == "multi_label_classification") {
+      config.problem_type = ProblemType::multi_label_classification;
+    } else if (type == "regression") {
+      config.problem_type = ProblemType::regression;
+    } else {
+      fields.fail("problem_type", "\"" + type + "\" is not one of regression, single_label_classification, "
+                                  "multi_label_classification");
+    }
+    config.problem_type_set = true;
+  }
+  return config;
+}
+
+model::BertConfig read_bert_config(const std::filesystem::path& config_json) {
+  std::ifstream in(config_json, std::ios::binary);
+  if (!in) throw Error(config_json.string() + ": cannot open");
+  std::stringstream text;
+  text << in.rdbuf();
+  return bert_config_from_json(parse_json_strict(text.str(), config_json.string()), config_json.string());
+}
+
+json bert_config_to_json(const model::BertConfig& config) {
+  const json& source = config.source.is_object() ? config.source : json::object();
+  json doc = source;
+  doc["architectures"] = {"BertForSequenceClassification"};
+  doc["model_type"] = "bert";
+  doc["vocab_size"] = config.vocab_size;
+  doc["hidden_size"] = config.hidden_size;
+  doc["num_hidden_layers"] = config.num_hidden_layers;
+  doc["num_attention_heads"] = config.num_attention_heads;
+  doc["intermediate_size"] = config.intermediate_size;
+  doc["max_position_embeddings"] = config.max_position_embeddings;
+  doc["type_vocab_size"] = config.type_vocab_size;
+  doc["position_embedding_type"] = "absolute";
+  doc["layer_norm_eps"] = preserved_float(source, "layer_norm_eps", config.layer_norm_eps);
+  doc["hidden_dropout_prob"] = preserved_float(source, "hidden_dropout_prob", config.hidden_dropout_prob);
+  doc["attention_probs_dropout_prob"] =
+      preserved_float(source, "attention_probs_dropout_prob", config.attention_probs_dropout_prob);
+  const bool classifier_dropout_was_null = !source.contains("classifier_dropout") || source["classifier_dropout"].is_null();
+  if (classifier_dropout_was_null && config.classifier_dropout == config.hidden_dropout_prob) {
+    doc["classifier_dropout"] = nullptr;
+  } else {
+    doc["classifier_dropout"] = preserved_float(source, "classifier_dropout", config.classifier_dropout);
+  }
+  // Keep the source's spelling (gelu_pytorch_tanh vs gelu_new) when it means the same op.
+  const auto named = source.contains("hidden_act") && source["hidden_act"].is_string()
+                         ? activations_by_name().find(source["hidden_act"].get<std::string>())
+                         : activations_by_name().end();
+  doc["hidden_act"] = named != activations_by_name().end() && named->second == config.hidden_act
+                          ? named->first
+                          : std::string(activation_name(config.hidden_act));
+  doc["pad_token_id"] = config.pad_token_id >= 0 ? json(config.pad_token_id) : json(nullptr);
+  doc["torch_dtype"] = "float32";  // bertcls saves F32 weights
+
+  json id2label = json::object();
+  json label2id = json::object();
+  for (std::size_t i = 0; i < config.id2label.size(); ++i) {
+    id2label[std::to_string(i)] = config.id2label[i];
+    label2id[config.id2label[i]] = static_cast<int>(i);
+  }
+  doc["id2label"] = id2label;
+  doc["label2id"] = label2id;
+  doc.erase("num_labels");
+  if (config.problem_type_set) {
+    doc["problem_type"] = problem_type_name(config.problem_type);
+  } else {
+    doc.erase("problem_type");
+  }
+  return doc;
+}
+
+void write_bert_config(const std::filesystem::path& file, const model::BertConfig& config) {
+  const std::string text = bert_config_to_json(config).dump(2) + "\n";
+  write_file_atomically(file, [&](std::ostream& out) { out << text; });
+}
+
+}  // namespace bertcls::io
