@@ -6,6 +6,7 @@
 
 namespace bertcls::cli {
 
+void add_tokenize_command(CLI::App& app);
 
 
 }  // namespace bertcls::cli

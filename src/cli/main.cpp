@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"bertcls: fine-tune, evaluate and serve BERT text classifiers on a CPU"};
   app.set_version_flag("--version", bertcls::version());
   app.require_subcommand(1);
+  bertcls::cli::add_tokenize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

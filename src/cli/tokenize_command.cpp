@@ -1,0 +1,126 @@
+// bertcls tokenize: one JSON line per text with ids, type ids, tokens and offsets.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "common/error.h"
+#include "text/tokenizer.h"
+
+namespace bertcls::cli {
+
+namespace {
+
+struct TokenizeOptions {
+  std::string tokenizer_dir;
+  std::string input;
+  std::vector<std::string> texts;
+  bool jsonl = false;
+  size_t max_length = 0;
+  bool no_special_tokens = false;
+  bool replace_invalid_utf8 = false;
+};
+
+// Makes `line` valid UTF-8: an Error naming the line, or U+FFFD per bad sequence.
+std::string checked_utf8(const std::string& line, const std::string& where, bool replace) {
+  std::vector<char32_t> chars;
+  try {
+    text::decode_utf8(line, chars, replace ? text::InvalidUtf8Policy::kReplace : text::InvalidUtf8Policy::kError);
+  } catch (const Error& e) {
+    throw Error(where + ": " + e.what() + " (--replace-invalid-utf8 replaces it with U+FFFD)");
+  }
+  if (!replace) return line;
+  std::string out;
+  for (char32_t c : chars) text::append_utf8(c, out);
+  return out;
+}
+
+void print_encoding(const text::Encoding& e) {
+  nlohmann::json offsets = nlohmann::json::array();
+  for (const auto& [start, end] : e.offsets) offsets.push_back({start, end});
+  nlohmann::ordered_json line = {{"ids", e.ids}, {"type_ids", e.type_ids}, {"tokens", e.tokens}, {"offsets", offsets}};
+  std::string s = line.dump();
+  s.push_back('\n');
+  std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+void run_tokenize(const TokenizeOptions& o) {
+  text::Tokenizer tok = text::Tokenizer::from_directory(o.tokenizer_dir);
+  if (o.max_length > 0) {
+    text::TruncationParams p = tok.truncation().value_or(text::TruncationParams{});
+    p.max_length = o.max_length;
+    tok.set_truncation(p);
+  }
+  const bool special = !o.no_special_tokens;
+  if (!o.texts.empty()) {
+    for (size_t i = 0; i < o.texts.size(); ++i) {
+      print_encoding(tok.encode(checked_utf8(o.texts[i], "argument " + std::to_string(i + 1), o.replace_invalid_utf8),
+                                special));
+    }
+    return;
+  }
+  std::ifstream file;
+  if (!o.input.empty() && o.input != "-") {
+    file.open(o.input, std::ios::binary);
+    if (!file) throw Error(o.input + ": cannot open");
+  }
+  std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
+  const std::string name = file.is_open() ? o.input : "stdin";
+  std::string line;
+  for (size_t n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
+    const std::string where = name + ": line " + std::to_string(n);
+    line = checked_utf8(line, where, o.replace_invalid_utf8);
+    if (!o.jsonl) {
+      print_encoding(tok.encode(line, special));
+      continue;
+    }
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(where + ": not a JSON object: " + e.what());
+    }
+    auto field = [&](const char* key) -> const nlohmann::json* {
+      auto it = j.is_object() ? j.find(key) : j.end();
+      if (it == j.end() || it->is_null()) return nullptr;
+      if (!it->is_string()) throw Error(where + ": field \"" + key + "\" is not a string");
+      return &*it;
+    };
+    const nlohmann::json* text = field("text");
+    if (!text) throw Error(where + ": field \"text\" is missing");
+    const nlohmann::json* pair = field("text_pair");
+    try {
+      print_encoding(pair ? tok.encode_pair(text->get<std::string>(), pair->get<std::string>(), special)
+                          : tok.encode(text->get<std::string>(), special));
+    } catch (const Error& e) {
+      throw Error(where + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+void add_tokenize_command(CLI::App& app) {
+  auto opts = std::make_shared<TokenizeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "tokenize", "Print ids, type ids, tokens and offsets of texts, one JSON line per text");
+  cmd->add_option("--tokenizer", opts->tokenizer_dir, "Model folder with tokenizer.json or vocab.txt")
+      ->required();
+  cmd->add_option("--input", opts->input,
+                  "File with one text per line ('-': stdin); without it and without TEXT, stdin");
+  cmd->add_option("text", opts->texts, "Texts to tokenize");
+  cmd->add_flag("--jsonl", opts->jsonl, "Input lines are {\"text\": ..., \"text_pair\": ...} (text_pair optional)");
+  cmd->add_option("--max-length", opts->max_length,
+                  "Truncate to N tokens, special tokens included (default: the tokenizer's own setting)");
+  cmd->add_flag("--no-special-tokens", opts->no_special_tokens, "Do not add [CLS] and [SEP]");
+  cmd->add_flag("--replace-invalid-utf8", opts->replace_invalid_utf8,
+                "Replace invalid UTF-8 with U+FFFD instead of failing");
+  cmd->get_option("--input")->excludes(cmd->get_option("text"));
+  cmd->callback([opts] { run_tokenize(*opts); });
+}
+
+}  // namespace bertcls::cli

@@ -1,0 +1,94 @@
+// The WordPiece tokenizer of a Hugging Face BERT model folder, id-for-id identical to
+// Hugging Face's `tokenizers` (the Rust crate behind BertTokenizerFast).
+//
+//   auto tok = bertcls::text::Tokenizer::from_directory("data/rubert-tiny2");
+//   Encoding e = tok.encode("Привет, мир!");            // [CLS] ... [SEP]
+//   Encoding p = tok.encode_pair("question", "context"); // [CLS] A [SEP] B [SEP]
+//
+// The pipeline mirrors tokenizer.json block by block: added-token matching
+// (added_vocabulary.h), normalizer (bert_normalizer.h), pre-tokenizer
+// (bert_pre_tokenizer.h), model (wordpiece.h), truncation and padding
+// (truncation.h), post-processor (template_processor.h), decoder (wordpiece_decoder.h).
+// README.md next to this file lists where the slow (Python) tokenizer differs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "text/added_vocabulary.h"
+#include "text/bert_normalizer.h"
+#include "text/encoding.h"
+#include "text/template_processor.h"
+#include "text/truncation.h"
+#include "text/utf8.h"
+#include "text/wordpiece.h"
+#include "text/wordpiece_decoder.h"
+
+namespace bertcls::text {
+
+class Tokenizer {
+ public:
+  // tokenizer.json if the folder has one, else vocab.txt + tokenizer_config.json (+
+  // special_tokens_map.json), converted as transformers' BertConverter does.
+  static Tokenizer from_directory(const std::filesystem::path& dir);
+  static Tokenizer from_tokenizer_json(const std::filesystem::path& file);
+
+  // Offsets are code-point indices into `text` (as Python's BertTokenizerFast returns
+  // them); special tokens get (0, 0). Truncation and padding follow the settings below,
+  // which start as the tokenizer.json's truncation/padding blocks.
+  Encoding encode(std::string_view text, bool add_special_tokens = true) const;
+  Encoding encode_pair(std::string_view text, std::string_view pair,
+                       bool add_special_tokens = true) const;
+  // Encodes in parallel (OpenMP); BatchLongest padding pads to the batch's longest.
+  std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
+                                     bool add_special_tokens = true) const;
+
+  void set_truncation(std::optional<TruncationParams> params) { truncation_ = params; }
+  void set_padding(std::optional<PaddingParams> params) { padding_ = std::move(params); }
+  const std::optional<TruncationParams>& truncation() const { return truncation_; }
+  const std::optional<PaddingParams>& padding() const { return padding_; }
+  // Invalid UTF-8 in a text: an Error (the default) or U+FFFD per bad sequence.
+  void set_invalid_utf8(InvalidUtf8Policy policy) { invalid_utf8_ = policy; }
+
+  // Tokens joined back into text by the WordPiece decoder ("##" glued, cleanup of
+  // spaces before punctuation), as tokenizer.decode does.
+  std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
+
+  std::optional<int32_t> token_to_id(std::string_view token) const;
+  std::string id_to_token(int32_t id) const;  // throws Error for an id outside the vocabulary
+  int32_t vocab_size() const;                 // model vocabulary plus added tokens
+  int32_t cls_id() const { return cls_id_; }
+  int32_t sep_id() const { return sep_id_; }
+  int32_t pad_id() const { return pad_id_; }
+  int32_t unk_id() const { return model_.unk_id(); }
+
+  // Copies the tokenizer files this tokenizer was loaded from into `dir` (each written
+  // to a temporary name, then renamed), so transformers' AutoTokenizer loads the result.
+  void save_to_directory(const std::filesystem::path& dir) const;
+
+ private:
+  friend class TokenizerLoader;
+  Tokenizer() = default;
+
+  // One input sequence through added tokens, normalizer, pre-tokenizer and WordPiece.
+  Encoding encode_sequence(std::string_view text, int32_t type_id) const;
+  Encoding finish(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const;
+
+  AddedVocabulary added_;
+  BertNormalizer normalizer_;
+  WordPiece model_;
+  TemplateProcessor processor_;
+  std::optional<TruncationParams> truncation_;
+  std::optional<PaddingParams> padding_;
+  InvalidUtf8Policy invalid_utf8_ = InvalidUtf8Policy::kError;
+  std::optional<WordPieceDecoder> decoder_;  // none: tokens joined by spaces
+  int32_t cls_id_ = -1, sep_id_ = -1, pad_id_ = -1;
+  std::vector<std::filesystem::path> source_files_;  // what save_to_directory copies
+};
+
+}  // namespace bertcls::text

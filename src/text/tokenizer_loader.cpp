@@ -1,0 +1,311 @@
+// Builds a Tokenizer from a model folder: tokenizer.json block by block, or the slow
+// tokenizer's files converted as transformers' BertConverter (convert_slow_tokenizer.py)
+// converts them.
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/error.h"
+#include "text/tokenizer.h"
+
+namespace bertcls::text {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+std::string read_file(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(path.string() + ": cannot open");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+json read_json(const fs::path& path) {
+  try {
+    return json::parse(read_file(path));
+  } catch (const json::exception& e) {
+    throw Error(path.string() + ": not valid JSON: " + e.what());
+  }
+}
+
+// Reads `key` of `j` as T, or `fallback` when the key is absent or null.
+template <typename T>
+T get_or(const json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return it->get<T>();
+}
+
+std::string type_of(const json& block) {
+  return block.is_object() ? get_or<std::string>(block, "type", "") : (block.is_null() ? "null" : "?");
+}
+
+}  // namespace
+
+class TokenizerLoader {
+ public:
+  static Tokenizer from_json(const fs::path& path) {
+    json j = read_json(path);
+    Tokenizer t;
+    try {
+      load_normalizer(j.value("normalizer", json()), t);
+      std::string pre = type_of(j.value("pre_tokenizer", json()));
+      if (pre != "BertPreTokenizer") {
+        throw Error("pre_tokenizer: type " + pre + " is not supported (only BertPreTokenizer)");
+      }
+      load_model(j.at("model"), t);
+      for (const json& a : j.value("added_tokens", json::array())) load_added_token(a, t);
+      load_processor(j.value("post_processor", json()), t);
+      load_decoder(j.value("decoder", json()), t);
+      load_truncation(j.value("truncation", json()), t);
+      load_padding(j.value("padding", json()), t);
+    } catch (const json::exception& e) {
+      throw Error(path.string() + ": " + e.what());
+    } catch (const Error& e) {
+      rethrow_with_context(path.string(), e);
+    }
+    t.source_files_ = {path};
+    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt"}) {
+      if (fs::exists(path.parent_path() / extra)) t.source_files_.push_back(path.parent_path() / extra);
+    }
+    return t;
+  }
+
+  // vocab.txt + tokenizer_config.json (+ special_tokens_map.json), as BertTokenizerFast
+  // builds itself from a slow BertTokenizer's files.
+  static Tokenizer from_vocab(const fs::path& dir) {
+    const fs::path vocab_path = dir / "vocab.txt", config_path = dir / "tokenizer_config.json",
+                   map_path = dir / "special_tokens_map.json";
+    json config = fs::exists(config_path) ? read_json(config_path) : json::object();
+    json map = fs::exists(map_path) ? read_json(map_path) : json::object();
+    Tokenizer t;
+    try {
+      // BertTokenizer's defaults; never_split has no counterpart in the fast tokenizer
+      // (BertConverter drops it), so it is ignored here too.
+      const bool lower = get_or(config, "do_lower_case", true);
+      t.normalizer_ = {true, get_or(config, "tokenize_chinese_chars", true), get_or(config, "strip_accents", lower),
+                       lower};
+      auto special = [&](const char* key, const char* fallback) {
+        for (const json* src : {&map, &config}) {
+          auto it = src->find(key);
+          if (it == src->end() || it->is_null()) continue;
+          return it->is_object() ? it->at("content").get<std::string>() : it->get<std::string>();
+        }
+        return std::string(fallback);
+      };
+      const std::string unk = special("unk_token", "[UNK]"), sep = special("sep_token", "[SEP]"),
+                        pad = special("pad_token", "[PAD]"), cls = special("cls_token", "[CLS]"),
+                        mask = special("mask_token", "[MASK]");
+      std::vector<std::string> vocab = read_vocab_txt(vocab_path);
+      t.model_ = WordPiece(std::move(vocab), unk, "##", 100);
+      // The fast tokenizer adds added_tokens_decoder's entries (by id) and then the
+      // special tokens, each normalized=false.
+      std::vector<std::pair<int32_t, json>> decoder_entries;
+      for (const auto& [id, entry] : config.value("added_tokens_decoder", json::object()).items()) {
+        decoder_entries.emplace_back(std::stoi(id), entry);
+      }
+      std::sort(decoder_entries.begin(), decoder_entries.end(),
+                [](const auto& x, const auto& y) { return x.first < y.first; });
+      for (const auto& [id, entry] : decoder_entries) {
+        json a = entry;
+        a["id"] = id;
+        load_added_token(a, t);
+      }
+      for (const std::string& s : {pad, unk, cls, sep, mask}) {
+        if (t.added_.by_content(s)) continue;
+        auto id = t.model_.token_to_id(s);
+        if (!id) continue;  // transformers would append it to the vocabulary; BERT vocabularies have them
+        t.added_.add({s, *id, true, false}, t.normalizer_);
+      }
+      auto id_of = [&](const std::string& token, const char* field) {
+        auto id = t.token_to_id(token);
+        if (!id) throw Error(std::string(field) + " \"" + token + "\" is not in vocab.txt");
+        return *id;
+      };
+      t.processor_ = TemplateProcessor::bert(cls, id_of(cls, "cls_token"), sep, id_of(sep, "sep_token"));
+      t.cls_id_ = id_of(cls, "cls_token");
+      t.sep_id_ = id_of(sep, "sep_token");
+      t.pad_id_ = t.token_to_id(pad).value_or(-1);
+      t.decoder_ = WordPieceDecoder{"##", true};
+    } catch (const json::exception& e) {
+      throw Error(config_path.string() + ": " + e.what());
+    } catch (const Error& e) {
+      rethrow_with_context(dir.string(), e);
+    }
+    t.source_files_ = {vocab_path};
+    for (const fs::path& p : {config_path, map_path}) {
+      if (fs::exists(p)) t.source_files_.push_back(p);
+    }
+    return t;
+  }
+
+ private:
+  // One token per line, the line number is the id; only "\n" ends a line, as
+  // transformers' load_vocab strips only "\n".
+  static std::vector<std::string> read_vocab_txt(const fs::path& path) {
+    std::string text = read_file(path);
+    std::vector<std::string> vocab;
+    size_t at = 0;
+    while (at < text.size()) {
+      size_t nl = text.find('\n', at);
+      if (nl == std::string::npos) nl = text.size();
+      vocab.emplace_back(text, at, nl - at);
+      at = nl + 1;
+    }
+    return vocab;
+  }
+
+  static void load_normalizer(const json& n, Tokenizer& t) {
+    if (type_of(n) != "BertNormalizer") {
+      throw Error("normalizer: type " + type_of(n) + " is not supported (only BertNormalizer)");
+    }
+    const bool lower = get_or(n, "lowercase", true);
+    t.normalizer_ = {get_or(n, "clean_text", true), get_or(n, "handle_chinese_chars", true),
+                     get_or(n, "strip_accents", lower), lower};
+  }
+
+  static void load_model(const json& m, Tokenizer& t) {
+    // Older files omit "type"; HF then recognises WordPiece by its fields.
+    const std::string type = get_or<std::string>(m, "type", m.contains("continuing_subword_prefix") ? "WordPiece" : "?");
+    if (type != "WordPiece") throw Error("model: type " + type + " is not supported (only WordPiece)");
+    std::vector<std::string> vocab;
+    for (const auto& [token, id_json] : m.at("vocab").items()) {
+      const int64_t id = id_json.get<int64_t>();
+      if (id < 0 || id > 10'000'000) throw Error("model.vocab: id " + std::to_string(id) + " of \"" + token + "\" out of range");
+      if (static_cast<size_t>(id) >= vocab.size()) vocab.resize(id + 1);
+      vocab[id] = token;
+    }
+    t.model_ = WordPiece(std::move(vocab), get_or<std::string>(m, "unk_token", "[UNK]"),
+                         get_or<std::string>(m, "continuing_subword_prefix", "##"),
+                         get_or<size_t>(m, "max_input_chars_per_word", 100));
+  }
+
+  static void load_added_token(const json& a, Tokenizer& t) {
+    const std::string content = a.at("content").get<std::string>();
+    for (const char* flag : {"single_word", "lstrip", "rstrip"}) {
+      if (get_or(a, flag, false)) {
+        throw Error("added token \"" + content + "\": " + flag + "=true is not supported");
+      }
+    }
+    t.added_.add({content, a.at("id").get<int32_t>(), get_or(a, "special", false), get_or(a, "normalized", true)},
+                 t.normalizer_);
+  }
+
+  static void load_processor(const json& p, Tokenizer& t) {
+    const std::string type = type_of(p);
+    if (type == "BertProcessing") {
+      const std::string cls = p.at("cls").at(0), sep = p.at("sep").at(0);
+      t.processor_ = TemplateProcessor::bert(cls, p.at("cls").at(1), sep, p.at("sep").at(1));
+      t.cls_id_ = p.at("cls").at(1);
+      t.sep_id_ = p.at("sep").at(1);
+    } else if (type == "TemplateProcessing") {
+      const json& specials = p.at("special_tokens");
+      auto pieces = [&](const json& list) {
+        std::vector<TemplateProcessor::Piece> out;
+        for (const json& piece : list) {
+          TemplateProcessor::Piece x;
+          if (piece.contains("Sequence")) {
+            const json& s = piece["Sequence"];
+            x.is_sequence = true;
+            const std::string id = s.at("id");
+            if (id != "A" && id != "B") throw Error("post_processor: sequence id " + id + " is not A or B");
+            x.sequence = id == "B";
+            x.type_id = s.at("type_id");
+          } else {
+            const json& s = piece.at("SpecialToken");
+            const json& special = specials.at(s.at("id").get<std::string>());
+            x.ids = special.at("ids").get<std::vector<int32_t>>();
+            x.tokens = special.at("tokens").get<std::vector<std::string>>();
+            x.type_id = s.at("type_id");
+          }
+          out.push_back(std::move(x));
+        }
+        return out;
+      };
+      t.processor_ = TemplateProcessor(pieces(p.at("single")), pieces(p.at("pair")));
+      // BERT's [CLS]/[SEP] for callers that need them (e.g. to build batches by hand).
+      for (const char* name : {"[CLS]", "[SEP]"}) {
+        auto it = specials.find(name);
+        if (it == specials.end()) continue;
+        (std::string(name) == "[CLS]" ? t.cls_id_ : t.sep_id_) = it->at("ids").at(0);
+      }
+    } else if (type == "null") {
+      // No post-processor: texts are concatenated, the pair with type id 1.
+      t.processor_ = TemplateProcessor({{true, 0, {}, {}, 0}}, {{true, 0, {}, {}, 0}, {true, 1, {}, {}, 1}});
+    } else {
+      throw Error("post_processor: type " + type + " is not supported (TemplateProcessing, BertProcessing)");
+    }
+    if (t.cls_id_ < 0) t.cls_id_ = t.token_to_id("[CLS]").value_or(-1);
+    if (t.sep_id_ < 0) t.sep_id_ = t.token_to_id("[SEP]").value_or(-1);
+  }
+
+  static void load_decoder(const json& d, Tokenizer& t) {
+    const std::string type = type_of(d);
+    if (type == "WordPiece") {
+      t.decoder_ = WordPieceDecoder{get_or<std::string>(d, "prefix", "##"), get_or(d, "cleanup", true)};
+    } else if (type != "null") {
+      throw Error("decoder: type " + type + " is not supported (only WordPiece)");
+    }
+  }
+
+  static void load_truncation(const json& tr, Tokenizer& t) {
+    if (tr.is_null()) return;
+    TruncationParams p;
+    p.max_length = tr.at("max_length");
+    const std::string strategy = get_or<std::string>(tr, "strategy", "LongestFirst");
+    if (strategy == "LongestFirst") p.strategy = TruncationStrategy::kLongestFirst;
+    else if (strategy == "OnlyFirst") p.strategy = TruncationStrategy::kOnlyFirst;
+    else if (strategy == "OnlySecond") p.strategy = TruncationStrategy::kOnlySecond;
+    else throw Error("truncation.strategy: unknown value " + strategy);
+    p.from_left = get_or<std::string>(tr, "direction", "Right") == "Left";
+    t.truncation_ = p;
+  }
+
+  static void load_padding(const json& pd, Tokenizer& t) {
+    if (pd.is_null()) {
+      t.pad_id_ = t.token_to_id("[PAD]").value_or(-1);
+      return;
+    }
+    PaddingParams p;
+    const json& strategy = pd.at("strategy");
+    if (strategy.is_object()) p.fixed_length = strategy.at("Fixed").get<size_t>();
+    else if (strategy != "BatchLongest") throw Error("padding.strategy: unknown value " + strategy.dump());
+    p.pad_left = get_or<std::string>(pd, "direction", "Right") == "Left";
+    p.pad_to_multiple_of = get_or<size_t>(pd, "pad_to_multiple_of", 0);
+    p.pad_id = get_or(pd, "pad_id", 0);
+    p.pad_type_id = get_or(pd, "pad_type_id", 0);
+    p.pad_token = get_or<std::string>(pd, "pad_token", "[PAD]");
+    t.pad_id_ = p.pad_id;
+    t.padding_ = p;
+  }
+};
+
+Tokenizer Tokenizer::from_tokenizer_json(const fs::path& file) {
+  return TokenizerLoader::from_json(file);
+}
+
+Tokenizer Tokenizer::from_directory(const fs::path& dir) {
+  if (fs::exists(dir / "tokenizer.json")) return TokenizerLoader::from_json(dir / "tokenizer.json");
+  if (fs::exists(dir / "vocab.txt")) return TokenizerLoader::from_vocab(dir);
+  throw Error(dir.string() + ": no tokenizer.json or vocab.txt");
+}
+
+void Tokenizer::save_to_directory(const fs::path& dir) const {
+  fs::create_directories(dir);
+  for (const fs::path& src : source_files_) {
+    const fs::path dst = dir / src.filename();
+    if (fs::exists(dst) && fs::equivalent(src, dst)) continue;
+    const fs::path tmp = dir / (src.filename().string() + ".tmp");
+    std::error_code ec;
+    fs::copy_file(src, tmp, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw Error(tmp.string() + ": cannot write: " + ec.message());
+    fs::rename(tmp, dst, ec);
+    if (ec) throw Error(dst.string() + ": cannot write: " + ec.message());
+  }
+}
+
+}  // namespace bertcls::text
