@@ -93,8 +93,14 @@ TEST(TrainOptimizer, TransformersVariantDefaultsToEps1e6WithoutBiasCorrection) {
   EXPECT_DOUBLE_EQ(AdamWOptions{}.eps, 1e-8);
 }
 
-TEST(TrainOptimizer, RejectsSegmentsWithGapsAndBadHyperparameters) {
-  EXPECT_THROW(AdamW({{"a", 0, 2, true}, {"b", 3, 1, true}}, {}), Error);
+TEST(TrainOptimizer, SegmentsMayComeInAnyOrderButMustTileTheBuffer) {
+  AdamW shuffled({{"b", 2, 1, false}, {"a", 0, 2, true}}, {});
+  EXPECT_EQ(shuffled.num_params(), 3u);
+  EXPECT_THROW(AdamW({{"a", 0, 2, true}, {"b", 3, 1, true}}, {}), Error);  // gap
+  EXPECT_THROW(AdamW({{"a", 0, 2, true}, {"b", 1, 2, true}}, {}), Error);  // overlap
+}
+
+TEST(TrainOptimizer, RejectsBadHyperparametersAndSizes) {
   AdamWOptions bad;
   bad.beta2 = 1.0;
   EXPECT_THROW(AdamW({{"a", 0, 2, true}}, bad), Error);

@@ -1,5 +1,6 @@
 #include "train/adamw.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -22,12 +23,15 @@ AdamWOptions AdamWOptions::transformers_no_bias_correction() {
 
 AdamW::AdamW(std::vector<ParamSegment> segments, AdamWOptions options)
     : segments_(std::move(segments)), options_(options) {
+  std::vector<const ParamSegment*> by_offset;
+  for (const ParamSegment& s : segments_) by_offset.push_back(&s);
+  std::sort(by_offset.begin(), by_offset.end(), [](auto* a, auto* b) { return a->offset < b->offset; });
   std::size_t end = 0;
-  for (const ParamSegment& s : segments_) {
-    if (s.offset != end)
-      throw Error("AdamW: parameter '" + s.name + "' starts at " + std::to_string(s.offset) +
-                  ", expected " + std::to_string(end) + " (segments must tile the buffer in order)");
-    end += s.size;
+  for (const ParamSegment* s : by_offset) {
+    if (s->offset != end)
+      throw Error("AdamW: parameter '" + s->name + "' starts at " + std::to_string(s->offset) + ", expected " +
+                  std::to_string(end) + " (segments must tile the buffer without gaps or overlaps)");
+    end += s->size;
   }
   auto in_unit = [](double b) { return b >= 0.0 && b < 1.0; };
   if (!in_unit(options_.beta1) || !in_unit(options_.beta2))

@@ -48,8 +48,9 @@ struct AdamWOptions {
 
 class AdamW {
  public:
-  // Segments must tile [0, total) in order, without gaps or overlaps; total is the size
-  // of the buffers passed to step(). Throws bertcls::Error otherwise, or for betas
+  // Segments must tile [0, total) without gaps or overlaps, in any order (a model may
+  // list its tensors in Hugging Face's order while storing them otherwise); total is the
+  // size of the buffers passed to step(). Throws bertcls::Error otherwise, or for betas
   // outside [0, 1), a negative eps or weight decay.
   AdamW(std::vector<ParamSegment> segments, AdamWOptions options);
 
