@@ -1,0 +1,74 @@
+#include "model/activation.h"
+
+#include <cmath>
+
+namespace bertcls::model {
+namespace {
+
+constexpr float kInvSqrt2 = 0.70710678118654752f;
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;
+constexpr float kSqrt2OverPi = 0.79788456080286536f;
+
+// HF "gelu": the exact erf form, as torch.nn.functional.gelu.
+float gelu(float x) { return 0.5f * x * (1.0f + std::erf(x * kInvSqrt2)); }
+float gelu_grad(float x) {
+  return 0.5f * (1.0f + std::erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * std::exp(-0.5f * x * x);
+}
+
+// HF "gelu_new" / "gelu_pytorch_tanh": the tanh approximation.
+float gelu_tanh(float x) {
+  float u = kSqrt2OverPi * (x + 0.044715f * x * x * x);
+  return 0.5f * x * (1.0f + std::tanh(u));
+}
+float gelu_tanh_grad(float x) {
+  float u = kSqrt2OverPi * (x + 0.044715f * x * x * x);
+  float th = std::tanh(u);
+  float du = kSqrt2OverPi * (1.0f + 3.0f * 0.044715f * x * x);
+  return 0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du;
+}
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+template <typename F>
+void map(float* out, const float* inp, long n, F f) {
+#pragma omp parallel for simd
+  for (long i = 0; i < n; i++) out[i] = f(inp[i]);
+}
+
+template <typename F>
+void map_grad(float* dinp, const float* dout, const float* inp, long n, F fprime) {
+#pragma omp parallel for simd
+  for (long i = 0; i < n; i++) dinp[i] = dout[i] * fprime(inp[i]);
+}
+
+}  // namespace
+
+void activation_forward(Activation f, float* out, const float* inp, long n) {
+  switch (f) {
+    case Activation::gelu: return map(out, inp, n, gelu);
+    case Activation::gelu_tanh: return map(out, inp, n, gelu_tanh);
+    case Activation::relu: return map(out, inp, n, [](float x) { return x > 0.0f ? x : 0.0f; });
+    case Activation::silu: return map(out, inp, n, [](float x) { return x * sigmoid(x); });
+  }
+}
+
+void activation_backward(Activation f, float* dinp, const float* dout, const float* inp, long n) {
+  switch (f) {
+    case Activation::gelu: return map_grad(dinp, dout, inp, n, gelu_grad);
+    case Activation::gelu_tanh: return map_grad(dinp, dout, inp, n, gelu_tanh_grad);
+    case Activation::relu: return map_grad(dinp, dout, inp, n, [](float x) { return x > 0.0f ? 1.0f : 0.0f; });
+    case Activation::silu:
+      return map_grad(dinp, dout, inp, n, [](float x) {
+        float s = sigmoid(x);
+        return s * (1.0f + x * (1.0f - s));
+      });
+  }
+}
+
+void tanh_forward(float* out, const float* inp, long n) { map(out, inp, n, [](float x) { return std::tanh(x); }); }
+
+void tanh_backward(float* dinp, const float* dout, const float* out, long n) {
+  map_grad(dinp, dout, out, n, [](float y) { return 1.0f - y * y; });
+}
+
+}  // namespace bertcls::model

@@ -1,0 +1,21 @@
+// Multi-head self-attention over packed sequences: each (sequence, head) attends over
+// that sequence's L_b real tokens only. HF adds (1 - mask) * finfo.min to the scores of
+// pads, which makes their softmax weights exactly 0 in fp32; leaving pads out therefore
+// gives the same numbers for every real token, forward and backward.
+#pragma once
+
+#include "model/dropout.h"
+#include "model/shapes.h"
+
+namespace bertcls::model {
+
+// qkv [T, 3C]: per token the query, key and value projections, each [NH, HS].
+// att [score_offsets[B]]: softmax(q k^T / sqrt(HS)) per (sequence, head), kept for backward.
+// attd: att after dropout (may equal att when dropout is off); ctx [T, C] = attd @ v.
+void attention_forward(float* ctx, float* att, float* attd, const float* qkv, const Packing& pack, int NH,
+                       int HS, const DropoutSite& dropout);
+// Writes dqkv [T, 3C] (overwrites); datt is scratch the size of att.
+void attention_backward(float* dqkv, float* datt, const float* dctx, const float* qkv, const float* att,
+                        const float* attd, const Packing& pack, int NH, int HS, const DropoutSite& dropout);
+
+}  // namespace bertcls::model

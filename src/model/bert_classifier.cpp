@@ -1,0 +1,292 @@
+#include "model/bert_classifier.h"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "common/error.h"
+#include "model/activation.h"
+#include "model/attention.h"
+#include "model/classification_loss.h"
+#include "model/embedding.h"
+#include "model/layernorm.h"
+#include "model/linear.h"
+
+namespace bertcls::model {
+namespace {
+
+// Dropout streams: 0 embeddings, 1 + 3l + {0 attention probs, 1 attention output,
+// 2 feed-forward output} for layer l, 1 + 3NL the classifier.
+constexpr int kEmbeddingStream = 0;
+int layer_stream(int layer, int which) { return 1 + 3 * layer + which; }
+
+void validate_config(const BertConfig& c) {
+  if (c.vocab_size <= 0 || c.hidden_size <= 0 || c.num_hidden_layers <= 0 || c.num_attention_heads <= 0 ||
+      c.intermediate_size <= 0 || c.max_position_embeddings <= 0 || c.type_vocab_size <= 0)
+    throw Error("config: vocab_size, hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, "
+                "max_position_embeddings and type_vocab_size must be positive");
+  if (c.hidden_size % c.num_attention_heads != 0)
+    throw Error("config: hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
+                std::to_string(c.num_attention_heads));
+  if (c.num_labels() < 1) throw Error("config: the classifier needs at least one label (id2label is empty)");
+}
+
+}  // namespace
+
+BertClassifier::BertClassifier(BertConfig config, uint64_t init_seed) : config_(std::move(config)) {
+  validate_config(config_);
+  names_ = model::named_parameters(config_);
+  params_.assign(parameter_count(config_), 0.0f);
+  p_ = point_parameters(params_.data(), config_);
+  a_.layers.resize(config_.num_hidden_layers);
+
+  const float stddev = config_.source.is_object() ? config_.source.value("initializer_range", 0.02f) : 0.02f;
+  std::mt19937_64 gen(init_seed);
+  std::normal_distribution<float> normal(0.0f, stddev);
+  for (const NamedParameter& np : names_) {
+    float* w = params_.data() + np.offset;
+    switch (np.init) {
+      case InitKind::normal: std::generate(w, w + np.count, [&] { return normal(gen); }); break;
+      case InitKind::zeros: std::fill(w, w + np.count, 0.0f); break;
+      case InitKind::ones: std::fill(w, w + np.count, 1.0f); break;
+    }
+  }
+  // nn.Embedding(padding_idx=pad_token_id): HF zeroes that row after the normal init.
+  if (config_.pad_token_id >= 0 && config_.pad_token_id < config_.vocab_size)
+    std::fill_n(p_.wte + (size_t)config_.pad_token_id * config_.hidden_size, config_.hidden_size, 0.0f);
+}
+
+DropoutSite BertClassifier::dropout_site(int stream, float p) const {
+  return DropoutSite{options_.dropout ? p : 0.0f, tensor::CounterRng(options_.seed, stream)};
+}
+
+void BertClassifier::pack(const Batch& batch) {
+  const int B = batch.num_sequences(), T = batch.num_tokens();
+  if (B < 1) throw Error("batch: no sequences");
+  if (batch.offsets.front() != 0 || (int)batch.ids.size() != T || (int)batch.type_ids.size() != T)
+    throw Error("batch: ids, type_ids and offsets disagree on the number of tokens");
+  score_offsets_.assign(B + 1, 0);
+  for (int b = 0; b < B; b++) {
+    const int L = batch.offsets[b + 1] - batch.offsets[b];
+    if (L < 1 || L > config_.max_position_embeddings)
+      throw Error("batch: sequence " + std::to_string(b) + " has " + std::to_string(L) +
+                  " tokens; the model takes 1 to max_position_embeddings = " +
+                  std::to_string(config_.max_position_embeddings));
+    score_offsets_[b + 1] = score_offsets_[b] + (int64_t)config_.num_attention_heads * L * L;
+  }
+  for (int t = 0; t < T; t++) {
+    if (batch.ids[t] < 0 || batch.ids[t] >= config_.vocab_size)
+      throw Error("batch: token id " + std::to_string(batch.ids[t]) + " is outside the vocabulary of " +
+                  std::to_string(config_.vocab_size));
+    if (batch.type_ids[t] < 0 || batch.type_ids[t] >= config_.type_vocab_size)
+      throw Error("batch: token type id " + std::to_string(batch.type_ids[t]) + " is outside type_vocab_size " +
+                  std::to_string(config_.type_vocab_size));
+  }
+  ids_.assign(batch.ids.begin(), batch.ids.end());
+  type_ids_.assign(batch.type_ids.begin(), batch.type_ids.end());
+  offsets_.assign(batch.offsets.begin(), batch.offsets.end());
+}
+
+template <typename Take>
+void BertClassifier::lay_out(Take take, bool keep_layers) {
+  const size_t T = offsets_.back(), B = offsets_.size() - 1, S = score_offsets_.back();
+  const size_t C = config_.hidden_size, I = config_.intermediate_size, K = config_.num_labels();
+  const bool attention_dropout = options_.dropout && config_.attention_probs_dropout_prob > 0.0f;
+  a_.emb = take(T * C);
+  a_.emb_ln = take(T * C);
+  a_.emb_mean = take(T);
+  a_.emb_rstd = take(T);
+  a_.x0 = take(T * C);
+  for (size_t l = 0; l < a_.layers.size(); l++) {
+    LayerActivations& la = a_.layers[l];
+    if (l > 0 && !keep_layers) {
+      // Inference keeps one layer's buffers: each layer reads its input before it
+      // overwrites the shared output buffer.
+      la = a_.layers[0];
+      continue;
+    }
+    la.qkv = take(T * 3 * C);
+    la.att = take(S);
+    la.attd = attention_dropout ? take(S) : la.att;
+    la.ctx = take(T * C);
+    la.res1 = take(T * C);
+    la.ln1 = take(T * C);
+    la.ln1_mean = take(T);
+    la.ln1_rstd = take(T);
+    la.fch = take(T * I);
+    la.fch_act = take(T * I);
+    la.res2 = take(T * C);
+    la.ln2 = take(T * C);
+    la.ln2_mean = take(T);
+    la.ln2_rstd = take(T);
+  }
+  a_.cls = take(B * C);
+  a_.pool_pre = take(B * C);
+  a_.pooled = take(B * C);
+  a_.pooled_drop = take(B * C);
+  a_.logits = take(B * K);
+  a_.dlogits = take(B * K);
+  if (!keep_layers) return;
+  a_.dx = take(T * C);
+  a_.dres = take(T * C);
+  a_.dproj = take(T * C);
+  a_.dln1 = take(T * C);
+  a_.dctx = take(T * C);
+  a_.dqkv = take(T * 3 * C);
+  a_.datt = take(S);
+  a_.dfch = take(T * I);
+  a_.dcls = take(B * C);
+  a_.dpool = take(B * C);
+}
+
+std::span<const float> BertClassifier::forward(const Batch& batch, const StepOptions& options) {
+  pack(batch);
+  options_ = options;
+  have_forward_ = have_loss_ = false;
+  size_t total = 0;
+  lay_out([&total](size_t n) -> float* { total += tensor::Arena::footprint(n); return nullptr; }, options.backward);
+  arena_.reset(total);
+  lay_out([this](size_t n) { return arena_.take(n); }, options.backward);
+
+  const BertConfig& c = config_;
+  const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
+  const int C = c.hidden_size, NH = c.num_attention_heads, HS = c.head_size(), I = c.intermediate_size;
+  const int K = c.num_labels();
+  const Packing pk{offsets_.data(), score_offsets_.data(), B};
+  const float eps = c.layer_norm_eps;
+
+  embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p_.wte, p_.wpe, p_.wtt, C);
+  layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p_.emb_lnw, p_.emb_lnb, T, C, eps);
+  dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.x0, a_.emb_ln, (long)T * C);
+  const float* x = a_.x0;
+  for (int l = 0; l < c.num_hidden_layers; l++) {
+    const LayerActivations& la = a_.layers[l];
+    linear_forward(la.qkv, x, p_.qkvw + (size_t)l * 3 * C * C, p_.qkvb + (size_t)l * 3 * C, T, C, 3 * C);
+    attention_forward(la.ctx, la.att, la.attd, la.qkv, pk, NH, HS,
+                      dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
+    linear_forward(la.res1, la.ctx, p_.attprojw + (size_t)l * C * C, p_.attprojb + (size_t)l * C, T, C, C);
+    dropout_add_forward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), la.res1, la.res1, x, (long)T * C);
+    layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, p_.ln1w + (size_t)l * C, p_.ln1b + (size_t)l * C, T,
+                      C, eps);
+    linear_forward(la.fch, la.ln1, p_.fcw + (size_t)l * I * C, p_.fcb + (size_t)l * I, T, C, I);
+    activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
+    linear_forward(la.res2, la.fch_act, p_.fcprojw + (size_t)l * C * I, p_.fcprojb + (size_t)l * C, T, I, C);
+    dropout_add_forward(dropout_site(layer_stream(l, 2), c.hidden_dropout_prob), la.res2, la.res2, la.ln1,
+                        (long)T * C);
+    layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, p_.ln2w + (size_t)l * C, p_.ln2b + (size_t)l * C, T,
+                      C, eps);
+    x = la.ln2;
+  }
+  // The pooler reads each sequence's first token ([CLS]).
+  for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
+  linear_forward(a_.pool_pre, a_.cls, p_.poolw, p_.poolb, B, C, C);
+  tanh_forward(a_.pooled, a_.pool_pre, (long)B * C);
+  dropout_forward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.pooled_drop, a_.pooled,
+                  (long)B * C);
+  linear_forward(a_.logits, a_.pooled_drop, p_.clsw, p_.clsb, B, C, K);
+  have_forward_ = true;
+  return {a_.logits, (size_t)B * K};
+}
+
+float BertClassifier::loss(const Batch& batch, std::span<const float> class_weights) {
+  if (!have_forward_) throw std::logic_error("BertClassifier::loss before forward");
+  const int B = static_cast<int>(offsets_.size()) - 1, K = config_.num_labels();
+  if (batch.num_sequences() != B) throw std::logic_error("BertClassifier::loss: not the batch of the last forward");
+  const bool integer_labels = !batch.class_labels.empty();
+  if (!config_.problem_type_set) {
+    // HF writes the inferred type into the config, so later batches and the saved
+    // config.json keep it.
+    config_.problem_type = infer_problem_type(K, integer_labels);
+    config_.problem_type_set = true;
+  }
+  float result = 0.0f;
+  switch (config_.problem_type) {
+    case ProblemType::single_label_classification: {
+      if ((int)batch.class_labels.size() != B) throw Error("batch: single-label classification needs one class label per sequence");
+      for (int32_t y : batch.class_labels)
+        if (y < 0 || y >= K) throw Error("batch: class label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
+      if (!class_weights.empty() && (int)class_weights.size() != K)
+        throw Error("class weights: " + std::to_string(class_weights.size()) + " given for " + std::to_string(K) + " labels");
+      result = cross_entropy_loss(a_.dlogits, a_.logits, batch.class_labels.data(),
+                                  class_weights.empty() ? nullptr : class_weights.data(), B, K);
+      break;
+    }
+    case ProblemType::multi_label_classification:
+    case ProblemType::regression: {
+      std::span<const float> targets = batch.float_labels;
+      if (integer_labels) {
+        // Integer labels for a float head (regression with one label): compare as floats.
+        if ((int)batch.class_labels.size() != B * K) throw Error("batch: the head needs " + std::to_string(K) + " targets per sequence");
+        std::transform(batch.class_labels.begin(), batch.class_labels.end(), a_.dlogits, [](int32_t y) { return (float)y; });
+        targets = {a_.dlogits, (size_t)B * K};
+      }
+      if ((int)targets.size() != B * K) throw Error("batch: the head needs " + std::to_string(K) + " float targets per sequence");
+      result = config_.problem_type == ProblemType::regression ? mse_loss(a_.dlogits, a_.logits, targets.data(), B, K)
+                                                               : bce_with_logits_loss(a_.dlogits, a_.logits, targets.data(), B, K);
+      break;
+    }
+  }
+  have_loss_ = true;
+  return result;
+}
+
+void BertClassifier::zero_grad() {
+  if (grads_.size() != params_.size()) {
+    grads_.assign(params_.size(), 0.0f);
+    g_ = point_parameters(grads_.data(), config_);
+  } else {
+    std::fill(grads_.begin(), grads_.end(), 0.0f);
+  }
+}
+
+void BertClassifier::backward() {
+  if (!have_loss_ || !options_.backward)
+    throw std::logic_error("BertClassifier::backward needs forward(.backward = true) and loss() first");
+  if (grads_.size() != params_.size()) zero_grad();
+  const BertConfig& c = config_;
+  const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
+  const int C = c.hidden_size, NH = c.num_attention_heads, HS = c.head_size(), I = c.intermediate_size;
+  const int K = c.num_labels();
+  const Packing pk{offsets_.data(), score_offsets_.data(), B};
+
+  // Head: logits = clsw @ dropout(tanh(poolw @ cls + poolb)) + clsb.
+  linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p_.clsw, B, C, K);
+  dropout_backward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.dpool, a_.dpool,
+                   (long)B * C);
+  tanh_backward(a_.dpool, a_.dpool, a_.pooled, (long)B * C);
+  linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, a_.cls, p_.poolw, B, C, C);
+  std::fill_n(a_.dx, (size_t)T * C, 0.0f);
+  for (int b = 0; b < B; b++) std::memcpy(a_.dx + (size_t)offsets_[b] * C, a_.dcls + (size_t)b * C, sizeof(float) * C);
+
+  // a_.dx holds d(loss)/d(layer output) going down, d(loss)/d(layer input) coming out.
+  for (int l = c.num_hidden_layers - 1; l >= 0; l--) {
+    const LayerActivations& la = a_.layers[l];
+    const float* x = l == 0 ? a_.x0 : a_.layers[l - 1].ln2;
+    layernorm_backward(a_.dres, g_.ln2w + (size_t)l * C, g_.ln2b + (size_t)l * C, a_.dx, la.res2,
+                       p_.ln2w + (size_t)l * C, la.ln2_mean, la.ln2_rstd, T, C);
+    dropout_backward(dropout_site(layer_stream(l, 2), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
+    linear_backward(a_.dfch, g_.fcprojw + (size_t)l * C * I, g_.fcprojb + (size_t)l * C, a_.dproj, la.fch_act,
+                    p_.fcprojw + (size_t)l * C * I, T, I, C);
+    activation_backward(c.hidden_act, a_.dfch, a_.dfch, la.fch, (long)T * I);
+    linear_backward(a_.dln1, g_.fcw + (size_t)l * I * C, g_.fcb + (size_t)l * I, a_.dfch, la.ln1,
+                    p_.fcw + (size_t)l * I * C, T, C, I);
+    for (long i = 0; i < (long)T * C; i++) a_.dln1[i] += a_.dres[i];  // the residual around the feed-forward
+    layernorm_backward(a_.dres, g_.ln1w + (size_t)l * C, g_.ln1b + (size_t)l * C, a_.dln1, la.res1,
+                       p_.ln1w + (size_t)l * C, la.ln1_mean, la.ln1_rstd, T, C);
+    dropout_backward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
+    linear_backward(a_.dctx, g_.attprojw + (size_t)l * C * C, g_.attprojb + (size_t)l * C, a_.dproj, la.ctx,
+                    p_.attprojw + (size_t)l * C * C, T, C, C);
+    attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, la.attd, pk, NH, HS,
+                       dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
+    linear_backward(a_.dx, g_.qkvw + (size_t)l * 3 * C * C, g_.qkvb + (size_t)l * 3 * C, a_.dqkv, x,
+                    p_.qkvw + (size_t)l * 3 * C * C, T, C, 3 * C);
+    for (long i = 0; i < (long)T * C; i++) a_.dx[i] += a_.dres[i];  // the residual around attention
+  }
+  dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.dx, a_.dx, (long)T * C);
+  layernorm_backward(a_.dres, g_.emb_lnw, g_.emb_lnb, a_.dx, a_.emb, p_.emb_lnw, a_.emb_mean, a_.emb_rstd, T, C);
+  embedding_backward(g_.wte, g_.wpe, g_.wtt, a_.dres, ids_.data(), type_ids_.data(), pk, C, c.pad_token_id);
+}
+
+}  // namespace bertcls::model

@@ -1,0 +1,62 @@
+// All parameters of BertForSequenceClassification in one contiguous buffer, llm.c style:
+// typed views point into it, so zeroing gradients, AdamW and the global gradient norm
+// are single loops over one array. Each layer's query, key and value weights lie next to
+// each other as one [3C, C] matrix (HF's three [C, C] weights stacked on the output
+// dimension), so the three projections are one GEMM.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/bert_config.h"
+
+namespace bertcls::model {
+
+struct ParameterTensors {
+  float* wte;       // [V, C]   word embeddings
+  float* wpe;       // [P, C]   position embeddings
+  float* wtt;       // [TV, C]  token type embeddings
+  float* emb_lnw;   // [C]
+  float* emb_lnb;   // [C]
+  float* qkvw;      // [NL, 3C, C]
+  float* qkvb;      // [NL, 3C]
+  float* attprojw;  // [NL, C, C]
+  float* attprojb;  // [NL, C]
+  float* ln1w;      // [NL, C]
+  float* ln1b;      // [NL, C]
+  float* fcw;       // [NL, I, C]
+  float* fcb;       // [NL, I]
+  float* fcprojw;   // [NL, C, I]
+  float* fcprojb;   // [NL, C]
+  float* ln2w;      // [NL, C]
+  float* ln2b;      // [NL, C]
+  float* poolw;     // [C, C]
+  float* poolb;     // [C]
+  float* clsw;      // [K, C]
+  float* clsb;      // [K]
+};
+
+// Number of floats in the buffer for this config.
+size_t parameter_count(const BertConfig& config);
+// Views into `base`, which holds parameter_count(config) floats.
+ParameterTensors point_parameters(float* base, const BertConfig& config);
+
+// How HF's _init_weights initialises a tensor a checkpoint does not provide.
+enum class InitKind { normal, zeros, ones };
+
+// One tensor under its Hugging Face name ("bert.encoder.layer.0.attention.self.query.weight",
+// "classifier.bias"), as a slice of the buffer.
+struct NamedParameter {
+  std::string name;
+  std::vector<int64_t> shape;
+  size_t offset;  // in floats from the buffer's start
+  size_t count;
+  InitKind init;
+};
+
+// Every parameter in HF's state_dict order.
+std::vector<NamedParameter> named_parameters(const BertConfig& config);
+
+}  // namespace bertcls::model

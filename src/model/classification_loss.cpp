@@ -1,0 +1,58 @@
+#include "model/classification_loss.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bertcls::model {
+
+ProblemType infer_problem_type(int num_labels, bool integer_labels) {
+  if (num_labels == 1) return ProblemType::regression;
+  return integer_labels ? ProblemType::single_label_classification : ProblemType::multi_label_classification;
+}
+
+float cross_entropy_loss(float* dlogits, const float* logits, const int32_t* labels, const float* class_weights,
+                         int B, int K) {
+  double total = 0.0, weight_sum = 0.0;
+  for (int b = 0; b < B; b++) weight_sum += class_weights ? class_weights[labels[b]] : 1.0;
+  for (int b = 0; b < B; b++) {
+    const float* z = logits + (long)b * K;
+    float mx = z[0];
+    for (int k = 1; k < K; k++) mx = z[k] > mx ? z[k] : mx;
+    double sum = 0.0;
+    for (int k = 0; k < K; k++) sum += std::exp(static_cast<double>(z[k] - mx));
+    double log_sum = std::log(sum);
+    double w = class_weights ? class_weights[labels[b]] : 1.0;
+    total += w * (log_sum - (z[labels[b]] - mx));
+    if (dlogits == nullptr) continue;
+    for (int k = 0; k < K; k++) {
+      double p = std::exp(z[k] - mx - log_sum);
+      dlogits[(long)b * K + k] = static_cast<float>(w / weight_sum * (p - (k == labels[b] ? 1.0 : 0.0)));
+    }
+  }
+  return static_cast<float>(total / weight_sum);
+}
+
+float bce_with_logits_loss(float* dlogits, const float* logits, const float* targets, int B, int K) {
+  const long n = (long)B * K;
+  double total = 0.0;
+  for (long i = 0; i < n; i++) {
+    double z = logits[i], y = targets[i];
+    // The stable form torch uses: max(z, 0) - z * y + log(1 + exp(-|z|)).
+    total += std::max(z, 0.0) - z * y + std::log1p(std::exp(-std::fabs(z)));
+    if (dlogits) dlogits[i] = static_cast<float>((1.0 / (1.0 + std::exp(-z)) - y) / n);
+  }
+  return static_cast<float>(total / n);
+}
+
+float mse_loss(float* dlogits, const float* logits, const float* targets, int B, int K) {
+  const long n = (long)B * K;
+  double total = 0.0;
+  for (long i = 0; i < n; i++) {
+    double d = static_cast<double>(logits[i]) - targets[i];
+    total += d * d;
+    if (dlogits) dlogits[i] = static_cast<float>(2.0 * d / n);
+  }
+  return static_cast<float>(total / n);
+}
+
+}  // namespace bertcls::model
