@@ -28,8 +28,8 @@ std::vector<NamedTensor> read_sharded(const std::filesystem::path& index_file, c
   if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object()) {
     throw Error(source + ": field \"weight_map\" missing or not an object");
   }
+  // Shards are read in file-name order (model-00001-of-00002 first).
   std::map<std::string, std::set<std::string>> keys_by_shard;
-  std::vector<std::string> shard_order;
   for (const auto& [key, shard] : index["weight_map"].items()) {
     if (!shard.is_string()) throw Error(source + ": weight_map \"" + key + "\": shard must be a file name, got " + shard.dump());
     const std::string name = shard.get<std::string>();
@@ -37,18 +37,16 @@ std::vector<NamedTensor> read_sharded(const std::filesystem::path& index_file, c
     if (name.empty() || as_path.has_parent_path() || name == "." || name == "..") {
       throw Error(source + ": weight_map \"" + key + "\": shard \"" + name + "\" is not a file name in the model folder");
     }
-    if (keys_by_shard.find(name) == keys_by_shard.end()) shard_order.push_back(name);
     keys_by_shard[name].insert(key);
   }
-  if (shard_order.empty()) throw Error(source + ": weight_map is empty");
+  if (keys_by_shard.empty()) throw Error(source + ": weight_map is empty");
 
   std::vector<NamedTensor> tensors;
-  for (const auto& shard_name : shard_order) {
+  for (auto& [shard_name, expected] : keys_by_shard) {
     const auto shard_file = index_file.parent_path() / shard_name;
     if (!std::filesystem::is_regular_file(shard_file)) {
       throw Error(source + ": shard \"" + shard_name + "\" named by the index does not exist");
     }
-    auto& expected = keys_by_shard[shard_name];
     for (auto& tensor : read_shard(shard_file)) {
       if (expected.erase(tensor.name) == 0) {
         throw Error(source + ": shard \"" + shard_name + "\" holds \"" + tensor.name + "\", which the index does not assign to it");
