@@ -25,8 +25,10 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-// `args` is pasted into a shell command line after the binary; quote as in a shell.
-inline CliResult run_cli(const std::string& args, const std::string& stdin_text = "") {
+// `env` ("NAME=value ...") and `args` are pasted into a shell command line around the
+// binary; quote as in a shell.
+inline CliResult run_cli_with_env(const std::string& env, const std::string& args,
+                                  const std::string& stdin_text = "") {
   namespace fs = std::filesystem;
   static int counter = 0;
   fs::path dir = fs::temp_directory_path() /
@@ -34,7 +36,7 @@ inline CliResult run_cli(const std::string& args, const std::string& stdin_text 
   fs::create_directories(dir);
   fs::path in = dir / "stdin", out = dir / "stdout", err = dir / "stderr";
   std::ofstream(in, std::ios::binary) << stdin_text;
-  std::string cmd = std::string("'") + BERTCLS_CLI + "' " + args + " <'" + in.string() + "' >'" +
+  std::string cmd = env + "'" + BERTCLS_CLI + "' " + args + " <'" + in.string() + "' >'" +
                     out.string() + "' 2>'" + err.string() + "'";
   int status = std::system(cmd.c_str());
   CliResult r;
@@ -43,6 +45,10 @@ inline CliResult run_cli(const std::string& args, const std::string& stdin_text 
   r.err = slurp(err);
   fs::remove_all(dir);
   return r;
+}
+
+inline CliResult run_cli(const std::string& args, const std::string& stdin_text = "") {
+  return run_cli_with_env("", args, stdin_text);
 }
 
 }  // namespace bertcls::test

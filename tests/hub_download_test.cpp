@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli_runner.h"
 #include "common/error.h"
 #include "fake_hub.h"
 #include "io/hub_download.h"
@@ -218,6 +219,18 @@ TEST_F(HubDownload, ResolveModelTakesFoldersAsTheyAreAndNamesThroughTheHub) {
             repo_dir() / "snapshots" / hub.commit);
   expect_error([&] { bertcls::io::resolve_model("./no/such/folder", settings); }, {"no such folder"});
   expect_error([&] { bertcls::io::resolve_model("bad name!", settings); }, {"neither a folder nor"});
+}
+
+TEST_F(HubDownload, TheDownloadCommandPrintsTheSnapshotFolder) {
+  std::string env = "HF_ENDPOINT=" + hub.endpoint() + " HF_HUB_CACHE='" + cache_root.string() + "' ";
+  auto r = bertcls::test::run_cli_with_env(env, "download acme/tiny-bert");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, (repo_dir() / "snapshots" / hub.commit).string() + "\n");
+  EXPECT_NE(r.err.find("downloaded model.safetensors"), std::string::npos) << r.err;
+
+  r = bertcls::test::run_cli_with_env(env, "download acme/missing");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("acme/missing: repository not found"), std::string::npos) << r.err;
 }
 
 TEST(HubCacheLocation, FollowsTheHuggingfaceHubEnvironmentVariables) {

@@ -7,6 +7,7 @@
 namespace bertcls::cli {
 
 void add_tokenize_command(CLI::App& app);
+void add_download_command(CLI::App& app);
 
 
 }  // namespace bertcls::cli
