@@ -48,6 +48,15 @@ const char* problem_type_name(ProblemType type) {
   return "single_label_classification";
 }
 
+// The shortest decimal that reads back to the same float: 0.1f is "0.1", not
+// 0.10000000149011612.
+std::string decimal(float value) {
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
+}
+json shortest(float value) { return json(std::stod(decimal(value))); }
+
 // Reads fields with HF's defaults (BertConfig.__init__) and names the field on error.
 class FieldReader {
  public:
@@ -70,7 +79,7 @@ class FieldReader {
     if (!doc_.contains(field)) return fallback;
     const json& v = doc_[field];
     if (!v.is_number() || !(v.get<double>() >= low && v.get<double>() <= high)) {
-      fail(field, "must be a number in [" + json(low).dump() + ", " + json(high).dump() + "], got " + v.dump());
+      fail(field, "must be a number in [" + decimal(low) + ", " + decimal(high) + "], got " + v.dump());
     }
     return v.get<float>();
   }
@@ -117,13 +126,6 @@ std::vector<std::string> read_labels(const json& doc, const FieldReader& fields)
   return labels;
 }
 
-// A float as JSON with the shortest decimal that reads back to the same float, so 0.1f
-// is written 0.1 rather than 0.10000000149011612.
-json shortest(float value) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  return json(std::stod(std::string(buffer, end)));
-}
 
 // Keeps the document's own spelling of a number when it already denotes `value`.
 json preserved_float(const json& source, const std::string& field, float value) {

@@ -1,0 +1,172 @@
+// config.json <-> BertConfig with Hugging Face's defaults and rules; what bertcls cannot
+// honour is an error naming the file and field; saving writes what HF loads back.
+#include <gtest/gtest.h>
+
+#include "io/bert_config_json.h"
+#include "io_test_support.h"
+
+namespace bertcls::io {
+namespace {
+
+using nlohmann::json;
+using model::Activation;
+using model::ProblemType;
+
+const std::string kSource = "config.json";
+
+model::BertConfig parse(const json& doc) { return bert_config_from_json(doc, kSource); }
+
+json tiny() {
+  return {{"model_type", "bert"}, {"vocab_size", 100}, {"hidden_size", 8}, {"num_hidden_layers", 2},
+          {"num_attention_heads", 2}, {"intermediate_size", 16}};
+}
+
+json with(json doc, const std::string& field, const json& value) {
+  doc[field] = value;
+  return doc;
+}
+
+TEST(BertConfigJson, ReadsTheFixtureModel) {
+  const auto config = read_bert_config(test::checkpoint_fixture("safetensors_f32/config.json"));
+  EXPECT_EQ(config.vocab_size, 24);
+  EXPECT_EQ(config.hidden_size, 8);
+  EXPECT_EQ(config.num_hidden_layers, 2);
+  EXPECT_EQ(config.num_attention_heads, 2);
+  EXPECT_EQ(config.intermediate_size, 16);
+  EXPECT_EQ(config.max_position_embeddings, 16);
+  EXPECT_EQ(config.hidden_act, Activation::gelu);
+  EXPECT_FLOAT_EQ(config.layer_norm_eps, 1e-12f);
+  EXPECT_FLOAT_EQ(config.classifier_dropout, 0.1f);  // null -> hidden_dropout_prob
+  EXPECT_EQ(config.id2label, (std::vector<std::string>{"negative", "neutral", "positive"}));
+  EXPECT_FALSE(config.problem_type_set);
+}
+
+TEST(BertConfigJson, MissingFieldsTakeHuggingFaceDefaults) {
+  const auto config = parse(json::object());
+  EXPECT_EQ(config.vocab_size, 30522);
+  EXPECT_EQ(config.hidden_size, 768);
+  EXPECT_EQ(config.num_hidden_layers, 12);
+  EXPECT_EQ(config.num_attention_heads, 12);
+  EXPECT_EQ(config.intermediate_size, 3072);
+  EXPECT_EQ(config.max_position_embeddings, 512);
+  EXPECT_EQ(config.type_vocab_size, 2);
+  EXPECT_EQ(config.pad_token_id, 0);
+  EXPECT_FLOAT_EQ(config.hidden_dropout_prob, 0.1f);
+  EXPECT_FLOAT_EQ(config.attention_probs_dropout_prob, 0.1f);
+  EXPECT_EQ(config.id2label, (std::vector<std::string>{"LABEL_0", "LABEL_1"}));
+}
+
+TEST(BertConfigJson, NumLabelsWithoutId2LabelNamesThem) {
+  EXPECT_EQ(parse(with(tiny(), "num_labels", 3)).id2label, (std::vector<std::string>{"LABEL_0", "LABEL_1", "LABEL_2"}));
+}
+
+TEST(BertConfigJson, Id2LabelWinsOverNumLabelsAsInHuggingFace) {
+  auto doc = with(tiny(), "id2label", {{"1", "pos"}, {"0", "neg"}});
+  doc["num_labels"] = 5;
+  EXPECT_EQ(parse(doc).id2label, (std::vector<std::string>{"neg", "pos"}));
+}
+
+TEST(BertConfigJson, Id2LabelMustCoverEveryId) {
+  test::expect_error([] { parse(with(tiny(), "id2label", {{"0", "a"}, {"2", "b"}})); }, {"config.json", "\"id2label\"", "\"2\""});
+  test::expect_error([] { parse(with(tiny(), "id2label", {{"x", "a"}})); }, {"\"id2label\"", "\"x\""});
+  test::expect_error([] { parse(with(tiny(), "id2label", {{"0", 1}})); }, {"\"id2label\"", "must be a string"});
+}
+
+TEST(BertConfigJson, ActivationsMapToWhatTheEngineComputes) {
+  EXPECT_EQ(parse(with(tiny(), "hidden_act", "gelu")).hidden_act, Activation::gelu);
+  EXPECT_EQ(parse(with(tiny(), "hidden_act", "gelu_new")).hidden_act, Activation::gelu_tanh);
+  EXPECT_EQ(parse(with(tiny(), "hidden_act", "gelu_pytorch_tanh")).hidden_act, Activation::gelu_tanh);
+  EXPECT_EQ(parse(with(tiny(), "hidden_act", "relu")).hidden_act, Activation::relu);
+  EXPECT_EQ(parse(with(tiny(), "hidden_act", "swish")).hidden_act, Activation::silu);
+  test::expect_error([] { parse(with(tiny(), "hidden_act", "quick_gelu")); }, {"config.json", "\"hidden_act\"", "\"quick_gelu\" is not supported"});
+}
+
+TEST(BertConfigJson, WhatCannotBeHonouredIsAnError) {
+  test::expect_error([] { parse(with(tiny(), "model_type", "roberta")); }, {"config.json", "\"model_type\"", "\"roberta\" is not a BERT model"});
+  test::expect_error([] { parse(with(tiny(), "position_embedding_type", "relative_key")); },
+                     {"\"position_embedding_type\"", "\"relative_key\" is not supported"});
+  test::expect_error([] { parse(with(tiny(), "is_decoder", true)); }, {"\"is_decoder\""});
+  test::expect_error([] { parse(with(tiny(), "num_attention_heads", 3)); }, {"\"num_attention_heads\"", "does not divide hidden_size 8"});
+  test::expect_error([] { parse(with(tiny(), "problem_type", "ranking")); }, {"\"problem_type\"", "\"ranking\""});
+}
+
+TEST(BertConfigJson, BadValuesNameTheField) {
+  test::expect_error([] { parse(with(tiny(), "hidden_size", -8)); }, {"config.json: field \"hidden_size\"", "positive integer"});
+  test::expect_error([] { parse(with(tiny(), "hidden_size", 8.5)); }, {"\"hidden_size\"", "positive integer"});
+  test::expect_error([] { parse(with(tiny(), "vocab_size", "100")); }, {"\"vocab_size\"", "positive integer"});
+  test::expect_error([] { parse(with(tiny(), "hidden_dropout_prob", 1.5)); }, {"\"hidden_dropout_prob\"", "[0, 1]"});
+  test::expect_error([] { parse(with(tiny(), "layer_norm_eps", 0)); }, {"\"layer_norm_eps\"", "positive"});
+  test::expect_error([] { parse(with(tiny(), "pad_token_id", 100)); }, {"\"pad_token_id\"", "below vocab_size 100"});
+  test::expect_error([] { parse(json::array()); }, {"config.json", "JSON object"});
+}
+
+TEST(BertConfigJson, ExplicitClassifierDropoutAndProblemType) {
+  auto doc = with(tiny(), "classifier_dropout", 0.3);
+  doc["problem_type"] = "multi_label_classification";
+  const auto config = parse(doc);
+  EXPECT_FLOAT_EQ(config.classifier_dropout, 0.3f);
+  EXPECT_TRUE(config.problem_type_set);
+  EXPECT_EQ(config.problem_type, ProblemType::multi_label_classification);
+}
+
+TEST(BertConfigJson, NullPadTokenMeansNoPaddingRow) { EXPECT_EQ(parse(with(tiny(), "pad_token_id", nullptr)).pad_token_id, -1); }
+
+TEST(BertConfigJson, FileErrorsNameTheFile) {
+  test::ScratchDir dir;
+  test::write_bytes(dir / "config.json", test::to_bytes(R"({"hidden_size": 8, "hidden_size": 16})"));
+  test::expect_error([&] { read_bert_config(dir / "config.json"); }, {(dir / "config.json").string(), "duplicate key \"hidden_size\""});
+  test::write_bytes(dir / "config.json", test::to_bytes(R"({"hidden_size": )"));
+  test::expect_error([&] { read_bert_config(dir / "config.json"); }, {(dir / "config.json").string(), "invalid JSON"});
+  test::expect_error([&] { read_bert_config(dir / "missing.json"); }, {"missing.json", "cannot open"});
+}
+
+TEST(BertConfigJson, SavedConfigIsWhatHuggingFaceLoads) {
+  auto doc = tiny();
+  doc["architectures"] = {"BertModel"};
+  doc["_name_or_path"] = "cointegrated/rubert-tiny2";
+  doc["emb_size"] = 8;
+  doc["hidden_act"] = "gelu_pytorch_tanh";
+  doc["classifier_dropout"] = nullptr;
+  doc["num_labels"] = 2;
+  auto config = parse(doc);
+  config.id2label = {"negative", "positive"};
+  config.hidden_dropout_prob = 0.2f;
+  config.classifier_dropout = 0.2f;
+  const json saved = bert_config_to_json(config);
+  EXPECT_EQ(saved["architectures"], json({"BertForSequenceClassification"}));
+  EXPECT_EQ(saved["_name_or_path"], "cointegrated/rubert-tiny2");  // keys bertcls does not interpret survive
+  EXPECT_EQ(saved["emb_size"], 8);
+  EXPECT_EQ(saved["hidden_act"], "gelu_pytorch_tanh");             // the source's spelling of the same op
+  EXPECT_EQ(saved["hidden_dropout_prob"].dump(), "0.2");            // shortest decimal, not 0.200000003
+  EXPECT_TRUE(saved["classifier_dropout"].is_null());               // still "same as hidden dropout"
+  EXPECT_EQ(saved["id2label"], json({{"0", "negative"}, {"1", "positive"}}));
+  EXPECT_EQ(saved["label2id"], json({{"negative", 0}, {"positive", 1}}));
+  EXPECT_FALSE(saved.contains("num_labels"));
+  EXPECT_FALSE(saved.contains("problem_type"));
+  EXPECT_EQ(saved["torch_dtype"], "float32");
+
+  config.problem_type = ProblemType::regression;
+  config.problem_type_set = true;
+  config.classifier_dropout = 0.5f;
+  const json again = bert_config_to_json(config);
+  EXPECT_EQ(again["problem_type"], "regression");
+  EXPECT_EQ(again["classifier_dropout"].dump(), "0.5");
+}
+
+TEST(BertConfigJson, WriteThenReadGivesTheSameConfig) {
+  test::ScratchDir dir;
+  auto config = read_bert_config(test::checkpoint_fixture("torch_bin/config.json"));
+  config.problem_type = ProblemType::single_label_classification;
+  config.problem_type_set = true;
+  write_bert_config(dir / "config.json", config);
+  const auto back = read_bert_config(dir / "config.json");
+  EXPECT_EQ(back.id2label, config.id2label);
+  EXPECT_EQ(back.hidden_size, config.hidden_size);
+  EXPECT_EQ(back.layer_norm_eps, config.layer_norm_eps);
+  EXPECT_EQ(back.classifier_dropout, config.classifier_dropout);
+  EXPECT_TRUE(back.problem_type_set);
+  EXPECT_EQ(bert_config_to_json(back), bert_config_to_json(config));
+}
+
+}  // namespace
+}  // namespace bertcls::io
