@@ -58,7 +58,8 @@ class TokenizerLoader {
         throw Error("pre_tokenizer: type " + pre + " is not supported (only BertPreTokenizer)");
       }
       load_model(j.at("model"), t);
-      for (const json& a : j.value("added_tokens", json::array())) load_added_token(a, t);
+      const json added = j.value("added_tokens", json::array());
+      for (const json& a : added) load_added_token(a, t);
       load_processor(j.value("post_processor", json()), t);
       load_decoder(j.value("decoder", json()), t);
       load_truncation(j.value("truncation", json()), t);
@@ -85,10 +86,12 @@ class TokenizerLoader {
     Tokenizer t;
     try {
       // BertTokenizer's defaults; never_split has no counterpart in the fast tokenizer
-      // (BertConverter drops it), so it is ignored here too.
-      const bool lower = get_or(config, "do_lower_case", true);
-      t.normalizer_ = {true, get_or(config, "tokenize_chinese_chars", true), get_or(config, "strip_accents", lower),
-                       lower};
+      // (BertConverter drops it), so it is ignored here too. Without the basic
+      // tokenizer, BertConverter turns every option but clean_text off.
+      const bool basic = get_or(config, "do_basic_tokenize", true);
+      const bool lower = basic && get_or(config, "do_lower_case", true);
+      t.normalizer_ = {true, basic && get_or(config, "tokenize_chinese_chars", true),
+                       basic && get_or(config, "strip_accents", lower), lower};
       auto special = [&](const char* key, const char* fallback) {
         for (const json* src : {&map, &config}) {
           auto it = src->find(key);
@@ -105,7 +108,8 @@ class TokenizerLoader {
       // The fast tokenizer adds added_tokens_decoder's entries (by id) and then the
       // special tokens, each normalized=false.
       std::vector<std::pair<int32_t, json>> decoder_entries;
-      for (const auto& [id, entry] : config.value("added_tokens_decoder", json::object()).items()) {
+      const json added_decoder = config.value("added_tokens_decoder", json::object());
+      for (const auto& [id, entry] : added_decoder.items()) {
         decoder_entries.emplace_back(std::stoi(id), entry);
       }
       std::sort(decoder_entries.begin(), decoder_entries.end(),
