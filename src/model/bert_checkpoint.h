@@ -1,0 +1,51 @@
+// Loading a Hugging Face checkpoint into a BertClassifier as
+// BertForSequenceClassification.from_pretrained loads it:
+// - keys as HF names them, with the "bert." prefix, or without it (a bare BertModel);
+// - old LayerNorm names gamma/beta read as weight/bias;
+// - keys the model has no place for (cls.* pre-training heads) are reported unexpected,
+//   tensors the checkpoint lacks (usually classifier.*) reported missing and initialised
+//   as HF's _init_weights does, from a seeded generator;
+// - the position_ids / token_type_ids buffers older checkpoints carry are dropped silently;
+// - a tensor whose shape differs from the model's is an Error naming both shapes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/safetensors.h"
+#include "model/bert_classifier.h"
+
+namespace bertcls::model {
+
+struct LoadReport {
+  std::vector<std::string> missing;     // newly initialised, named as HF names them
+  std::vector<std::string> unexpected;  // in the checkpoint, not used
+  // HF's two warnings ("Some weights of ... were not initialized ...", "Some weights of
+  // the model checkpoint at ... were not used ..."), one per non-empty list.
+  std::vector<std::string> warnings(const std::string& checkpoint) const;
+};
+
+// Copies the checkpoint's tensors into `model`; what is missing keeps the model's
+// initialisation. `source` names the checkpoint in errors.
+LoadReport load_state_dict(BertClassifier& model, const std::vector<io::NamedTensor>& tensors,
+                           const std::string& source);
+
+struct LoadOptions {
+  // Replaces config.json's id2label (e.g. a base checkpoint fine-tuned on a dataset's
+  // labels); empty keeps the config's. A different count resizes the classifier, which
+  // the checkpoint must then not provide (HF's size-mismatch error otherwise).
+  std::vector<std::string> labels;
+  uint64_t init_seed = 0;  // seeds the initialisation of missing tensors
+};
+
+struct PretrainedModel {
+  BertClassifier model;
+  LoadReport report;
+};
+
+// config.json and the weights (model.safetensors, sharded, or pytorch_model.bin) of `dir`.
+PretrainedModel load_pretrained(const std::filesystem::path& dir, const LoadOptions& options = {});
+
+}  // namespace bertcls::model

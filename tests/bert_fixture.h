@@ -1,0 +1,70 @@
+// Shared by the BERT engine's tests: the fixtures tools/make_bert_fixtures.py writes under
+// tests/fixtures/bert/ (see its README.md) and the weight generator both sides share.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/bert_config_json.h"
+#include "io/safetensors.h"
+#include "model/batch.h"
+#include "model/bert_classifier.h"
+#include "tensor/rng.h"
+
+namespace bertcls::testing {
+
+inline std::filesystem::path bert_fixtures() { return std::filesystem::path(BERTCLS_FIXTURES) / "bert"; }
+
+inline uint64_t fnv1a64(const std::string& text) {
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001B3ull;
+  return h;
+}
+
+// make_bert_fixtures.py's generated_weight: base + (2u - 1) / 8, u keyed by the name.
+inline void fill_generated_weights(model::BertClassifier& model, uint64_t seed = 1234) {
+  float* params = model.parameters().data();
+  for (const model::NamedParameter& np : model.named_parameters()) {
+    const tensor::CounterRng rng(seed, fnv1a64(np.name));
+    const bool layernorm_weight = np.name.size() >= 16 && np.name.ends_with("LayerNorm.weight");
+    const float base = layernorm_weight ? 1.0f : 0.0f;
+    for (size_t i = 0; i < np.count; i++) params[np.offset + i] = base + (2.0f * rng.uniform(i) - 1.0f) * 0.125f;
+  }
+}
+
+// A model folder's config with the generated weights (the folder needs no weight file).
+inline model::BertClassifier generated_model(const std::string& name) {
+  model::BertClassifier model(io::read_bert_config(bert_fixtures() / name / "config.json"));
+  fill_generated_weights(model);
+  return model;
+}
+
+// One parity case: inputs, the reference's outputs and gradients, by tensor name.
+struct ParityCase {
+  std::map<std::string, io::NamedTensor> tensors;
+
+  explicit ParityCase(const std::string& name) {
+    for (io::NamedTensor& t : io::read_safetensors(bert_fixtures() / "cases" / (name + ".safetensors")))
+      tensors.emplace(t.name, std::move(t));
+  }
+  bool has(const std::string& name) const { return tensors.count(name) > 0; }
+  const io::NamedTensor& at(const std::string& name) const { return tensors.at(name); }
+
+  std::vector<int32_t> ints(const std::string& name) const {
+    return std::vector<int32_t>(at(name).data.begin(), at(name).data.end());
+  }
+  // The padded batch packed, with its labels.
+  model::Batch batch() const {
+    const auto& shape = at("input_ids").shape;
+    const int B = static_cast<int>(shape[0]), S = static_cast<int>(shape[1]);
+    model::Batch b = model::Batch::from_padded(ints("input_ids"), ints("token_type_ids"), ints("attention_mask"), B, S);
+    if (has("class_labels")) b.class_labels = ints("class_labels");
+    if (has("float_labels")) b.float_labels = at("float_labels").data;
+    return b;
+  }
+};
+
+}  // namespace bertcls::testing

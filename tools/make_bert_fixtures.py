@@ -1,0 +1,213 @@
+"""Writes tests/fixtures/bert/: model folders and parity cases for the BERT engine.
+
+Run from the repository root with Debian's PyTorch:  /usr/bin/python3 tools/make_bert_fixtures.py
+
+Weights are not random draws of torch's generator but a counter-based function of
+(seed, tensor name, element index) that src/tensor/rng.h computes bit for bit, so the
+C++ tests rebuild the large rubert-tiny2-shaped checkpoints instead of reading them
+from committed files (see generated_weight below and tests/bert_fixture.h).
+"""
+import collections
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_bert as ref  # noqa: E402
+
+torch.set_num_threads(2)
+OUT = os.path.join("tests", "fixtures", "bert")
+SEED = 1234
+M = (1 << 64) - 1
+
+
+def mix64(x):
+    """splitmix64's finaliser on uint64 arrays (tensor::mix64)."""
+    x = (x + np.uint64(0x9E3779B97F4A7C15)) & np.uint64(M)
+    x = ((x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & np.uint64(M)
+    x = ((x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & np.uint64(M)
+    return x ^ (x >> np.uint64(31))
+
+
+def fnv1a64(text):
+    h = 0xCBF29CE484222325
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001B3) & M
+    return h
+
+
+def generated_weight(name, shape, seed=SEED):
+    """base + (2u - 1) / 8 with u = CounterRng(seed, fnv1a64(name)).uniform(index); base is 1
+    for LayerNorm weights, else 0. The step 1/8 is a power of two: every value is exact, so
+    C++ and numpy agree whatever their rounding and contraction."""
+    with np.errstate(over="ignore"):
+        key = mix64(mix64(np.array([seed], dtype=np.uint64)) ^ np.uint64(fnv1a64(name)))
+        idx = np.arange(int(np.prod(shape)), dtype=np.uint64)
+        u = (mix64(key ^ mix64(idx)) >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
+    base = np.float32(1.0 if name.endswith("LayerNorm.weight") else 0.0)
+    return (base + (np.float32(2.0) * u - np.float32(1.0)) * np.float32(0.125)).reshape(shape)
+
+
+def hf_names(d):
+    """(name, shape) of BertForSequenceClassification's state_dict, in HF's order."""
+    C, I, K = d["hidden_size"], d["intermediate_size"], len(d["id2label"])
+    out = [("bert.embeddings.word_embeddings.weight", (d["vocab_size"], C)),
+           ("bert.embeddings.position_embeddings.weight", (d["max_position_embeddings"], C)),
+           ("bert.embeddings.token_type_embeddings.weight", (d["type_vocab_size"], C)),
+           ("bert.embeddings.LayerNorm.weight", (C,)), ("bert.embeddings.LayerNorm.bias", (C,))]
+    for l in range(d["num_hidden_layers"]):
+        p = "bert.encoder.layer.%d." % l
+        for proj in ("query", "key", "value"):
+            out += [(p + "attention.self.%s.weight" % proj, (C, C)), (p + "attention.self.%s.bias" % proj, (C,))]
+        out += [(p + "attention.output.dense.weight", (C, C)), (p + "attention.output.dense.bias", (C,)),
+                (p + "attention.output.LayerNorm.weight", (C,)), (p + "attention.output.LayerNorm.bias", (C,)),
+                (p + "intermediate.dense.weight", (I, C)), (p + "intermediate.dense.bias", (I,)),
+                (p + "output.dense.weight", (C, I)), (p + "output.dense.bias", (C,)),
+                (p + "output.LayerNorm.weight", (C,)), (p + "output.LayerNorm.bias", (C,))]
+    out += [("bert.pooler.dense.weight", (C, C)), ("bert.pooler.dense.bias", (C,)),
+            ("classifier.weight", (K, C)), ("classifier.bias", (K,))]
+    return out
+
+
+def config(vocab, hidden, layers, heads, inter, positions, labels, **extra):
+    d = {"architectures": ["BertForSequenceClassification"], "model_type": "bert",
+         "attention_probs_dropout_prob": 0.1, "hidden_dropout_prob": 0.1, "classifier_dropout": None,
+         "hidden_act": "gelu", "hidden_size": hidden, "initializer_range": 0.02, "intermediate_size": inter,
+         "layer_norm_eps": 1e-12, "max_position_embeddings": positions, "num_attention_heads": heads,
+         "num_hidden_layers": layers, "pad_token_id": 0, "position_embedding_type": "absolute",
+         "type_vocab_size": 2, "vocab_size": vocab,
+         "id2label": {str(i): n for i, n in enumerate(labels)}, "label2id": {n: i for i, n in enumerate(labels)}}
+    d.update(extra)
+    return d
+
+
+MODELS = {
+    "micro": config(99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"]),
+    "micro_regression": config(99, 32, 2, 4, 37, 40, ["score"]),
+    # rubert-tiny2's architecture (hidden 312, 3 layers, 12 heads, intermediate 600,
+    # 2048 positions) with the vocabulary cut from 83,828 to 512 rows.
+    "tiny2_single": config(512, 312, 3, 12, 600, 2048, ["negative", "positive"]),
+    "tiny2_multi": config(512, 312, 3, 12, 600, 2048, ["a", "b", "c", "d"]),
+    "tiny2_regression": config(512, 312, 3, 12, 600, 2048, ["score"]),
+}
+
+
+def write_json(path, d):
+    with open(path, "w") as f:
+        json.dump(d, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def build_models():
+    for model, d in MODELS.items():
+        folder = os.path.join(OUT, model)
+        os.makedirs(folder, exist_ok=True)
+        write_json(os.path.join(folder, "config.json"), d)
+    # micro also exists as files, in both formats HF writes.
+    d = MODELS["micro"]
+    tensors = [(n, generated_weight(n, s)) for n, s in hf_names(d)]
+    ref.write_safetensors(os.path.join(OUT, "micro", "model.safetensors"), tensors)
+    torch.save(collections.OrderedDict((n, torch.from_numpy(a.copy())) for n, a in tensors),
+               os.path.join(OUT, "micro", "pytorch_model.bin"))
+    # A BertForPreTraining-like checkpoint of a bare BertModel: no "bert." prefix, old
+    # LayerNorm names gamma/beta in the embeddings, cls.* pre-training heads, no classifier.
+    folder = os.path.join(OUT, "micro_pretraining")
+    os.makedirs(folder, exist_ok=True)
+    bare = {k: v for k, v in d.items() if k not in ("id2label", "label2id")}
+    bare["architectures"] = ["BertForPreTraining"]
+    write_json(os.path.join(folder, "config.json"), bare)
+    out = []
+    for n, a in tensors:
+        if n.startswith("classifier."):
+            continue
+        n = n[len("bert."):].replace("embeddings.LayerNorm.weight", "embeddings.LayerNorm.gamma")
+        out.append((n.replace("embeddings.LayerNorm.bias", "embeddings.LayerNorm.beta"), a))
+    C, V = d["hidden_size"], d["vocab_size"]
+    out += [("cls.predictions.bias", generated_weight("cls.predictions.bias", (V,))),
+            ("cls.predictions.transform.dense.weight", generated_weight("cls.predictions.transform.dense.weight", (C, C))),
+            ("cls.seq_relationship.weight", generated_weight("cls.seq_relationship.weight", (2, C)))]
+    ref.write_safetensors(os.path.join(folder, "model.safetensors"), out)
+
+
+def padded_batch(rng, vocab, lengths, S, pair_at=None, pad_id_inside=False):
+    """input_ids, token_type_ids, attention_mask [B, S]: right-padded, [CLS]=2 first, ids
+    of real tokens from 1 (0 is the pad); pair_at[b] > 0 starts segment B there."""
+    B = len(lengths)
+    ids = np.zeros((B, S), np.int64)
+    types = np.zeros((B, S), np.int64)
+    mask = np.zeros((B, S), np.int64)
+    for b, L in enumerate(lengths):
+        ids[b, :L] = rng.integers(1, vocab, L)
+        ids[b, 0] = 2
+        mask[b, :L] = 1
+        if pair_at is not None and pair_at[b] > 0:
+            types[b, pair_at[b]:L] = 1
+    if pad_id_inside:
+        ids[0, 3] = 0  # [PAD] as a real token: its embedding row gets no gradient (padding_idx)
+    return ids, types, mask
+
+
+CASES = [
+    # name, model, lengths, S, pairs, labels kind, class weights, pad id inside
+    ("micro_single_padded", "micro", [12, 5, 9, 1], 12, None, "class", None, True),
+    ("micro_pairs_weighted", "micro", [14, 6, 10], 14, [8, 3, 6], "class", [0.2, 1.0, 2.5], False),
+    ("micro_multi_label", "micro", [7, 11, 3, 9], 11, None, "float", None, False),
+    ("micro_regression", "micro_regression", [6, 10, 2, 8], 10, [3, 0, 0, 5], "float", None, False),
+    ("tiny2_single_pairs", "tiny2_single", [40, 23, 7, 31], 40, [20, 12, 0, 15], "class", None, False),
+    ("tiny2_multi_label", "tiny2_multi", [20, 9, 14], 20, None, "float", None, False),
+    ("tiny2_regression", "tiny2_regression", [16, 5, 12], 16, [8, 0, 6], "float", None, False),
+]
+GRAD_SAMPLES = 64
+
+
+def build_case(name, model, lengths, S, pairs, kind, weights, pad_inside):
+    d = MODELS[model]
+    cfg = ref.Config(d)
+    params = {n: torch.from_numpy(generated_weight(n, s)).requires_grad_(True) for n, s in hf_names(d)}
+    rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
+    ids, types, mask = padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside)
+    B, K = len(lengths), cfg.num_labels
+    if kind == "class":
+        labels = torch.from_numpy(rng.integers(0, K, B))
+    elif cfg.num_labels == 1:
+        labels = torch.from_numpy(rng.normal(0.0, 1.0, B).astype(np.float32))
+    else:
+        labels = torch.from_numpy(rng.choice([0.0, 1.0, 0.25], (B, K)).astype(np.float32))
+    cw = None if weights is None else torch.tensor(weights, dtype=torch.float32)
+    logits = ref.forward(cfg, params, torch.from_numpy(ids), torch.from_numpy(types), torch.from_numpy(mask))
+    loss, problem = ref.loss_of(cfg, logits, labels, cw)
+    loss.backward()
+
+    f32 = lambda a: np.asarray(a, dtype=np.float32)
+    out = [("input_ids", f32(ids)), ("token_type_ids", f32(types)), ("attention_mask", f32(mask)),
+           ("class_labels" if kind == "class" else "float_labels", f32(labels.numpy()).reshape(B, -1)),
+           ("logits", logits.detach().numpy()), ("loss", f32([loss.item()]))]
+    if cw is not None:
+        out.append(("class_weights", cw.numpy()))
+    for n, s in hf_names(d):
+        g = params[n].grad.numpy().reshape(-1)
+        if model.startswith("micro"):
+            out.append(("grad/" + n, g.reshape(s)))
+            continue
+        # Large tensors: a fixed sample of entries, the largest magnitude, the norm.
+        idx = np.unique(np.concatenate([np.arange(min(16, g.size)),
+                                        np.random.default_rng(fnv1a64(n) & 0xFFFF).integers(0, g.size, GRAD_SAMPLES - 16),
+                                        [int(np.argmax(np.abs(g)))]]))
+        out += [("grad_index/" + n, f32(idx)), ("grad_sample/" + n, g[idx]),
+                ("grad_absmax/" + n, f32([np.abs(g).max()])), ("grad_norm/" + n, f32([np.linalg.norm(g.astype(np.float64))]))]
+    os.makedirs(os.path.join(OUT, "cases"), exist_ok=True)
+    ref.write_safetensors(os.path.join(OUT, "cases", name + ".safetensors"), out)
+    print("%-22s %-28s loss %.6f  logits absmax %.3f" % (name, problem, loss.item(), logits.abs().max().item()))
+
+
+def main():
+    build_models()
+    for case in CASES:
+        build_case(*case)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""A PyTorch reference of Hugging Face's BertForSequenceClassification (eager, fp32).
+
+transformers is not installable here, so this re-implements modeling_bert.py's forward
+(BertEmbeddings, BertSelfAttention with the extended attention mask
+(1 - mask) * finfo.min, BertSelfOutput, BertIntermediate, BertOutput, BertPooler,
+dropout + classifier) and the head's loss as BertForSequenceClassification chooses it,
+on plain tensors named as HF's state_dict names them. Autograd gives every gradient.
+
+Run with Debian's PyTorch: /usr/bin/python3 (see make_bert_fixtures.py, check_saved_folder.py).
+"""
+import json
+import math
+import os
+import struct
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": None, "I64": np.int64}
+
+
+def read_safetensors(path):
+    """name -> float32 torch tensor; parsed by hand (8-byte length, JSON header, raw data)."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    (n,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8:8 + n])
+    data = blob[8 + n:]
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        raw = data[begin:end]
+        if info["dtype"] == "BF16":
+            words = np.frombuffer(raw, dtype=np.uint16).astype(np.uint32) << 16
+            arr = words.view(np.float32)
+        else:
+            arr = np.frombuffer(raw, dtype=DTYPES[info["dtype"]]).astype(np.float32)
+        out[name] = torch.from_numpy(arr.copy()).reshape(info["shape"])
+    return out
+
+
+def write_safetensors(path, tensors):
+    """tensors: list of (name, float32 numpy array), written as F32 in the given order."""
+    header, chunks, offset = {}, [], 0
+    for name, arr in tensors:
+        arr = np.ascontiguousarray(arr, dtype=np.float32)
+        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + arr.nbytes]}
+        chunks.append(arr.tobytes())
+        offset += arr.nbytes
+    header["__metadata__"] = {"format": "pt"}
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for c in chunks:
+            f.write(c)
+
+
+ACTIVATIONS = {
+    "gelu": lambda x: F.gelu(x),
+    "gelu_new": lambda x: 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0)))),
+    "gelu_pytorch_tanh": lambda x: F.gelu(x, approximate="tanh"),
+    "relu": F.relu,
+    "silu": F.silu,
+}
+
+
+class Config:
+    def __init__(self, d):
+        self.d = d
+        self.C = d["hidden_size"]
+        self.NL = d["num_hidden_layers"]
+        self.NH = d["num_attention_heads"]
+        self.HS = self.C // self.NH
+        self.eps = d.get("layer_norm_eps", 1e-12)
+        self.act = ACTIVATIONS[d.get("hidden_act", "gelu")]
+        self.pad = d.get("pad_token_id", 0)
+        self.num_labels = len(d["id2label"]) if "id2label" in d else d.get("num_labels", 2)
+        self.problem_type = d.get("problem_type")
+        self.hidden_dropout = d.get("hidden_dropout_prob", 0.1)
+        self.attention_dropout = d.get("attention_probs_dropout_prob", 0.1)
+        cd = d.get("classifier_dropout")
+        self.classifier_dropout = self.hidden_dropout if cd is None else cd
+
+
+def load_folder(folder):
+    """(Config, params) of a model folder: config.json + model.safetensors with HF names."""
+    with open(os.path.join(folder, "config.json")) as f:
+        cfg = Config(json.load(f))
+    params = read_safetensors(os.path.join(folder, "model.safetensors"))
+    return cfg, params
+
+
+def forward(cfg, p, input_ids, token_type_ids, attention_mask, train=False):
+    """logits [B, K] of a padded batch, as BertForSequenceClassification.forward."""
+    B, S = input_ids.shape
+    g = lambda n: p["bert." + n]
+    lin = lambda x, n: F.linear(x, g(n + ".weight"), g(n + ".bias"))
+    ln = lambda x, n: F.layer_norm(x, (cfg.C,), g(n + ".weight"), g(n + ".bias"), cfg.eps)
+    drop = lambda x, rate: F.dropout(x, rate, train)
+
+    # BertEmbeddings: (word + token type) + absolute position, LayerNorm, dropout.
+    emb = F.embedding(input_ids, g("embeddings.word_embeddings.weight"), padding_idx=cfg.pad)
+    emb = emb + F.embedding(token_type_ids, g("embeddings.token_type_embeddings.weight"))
+    position_ids = torch.arange(S).unsqueeze(0)
+    emb = emb + F.embedding(position_ids, g("embeddings.position_embeddings.weight"))
+    h = drop(ln(emb, "embeddings.LayerNorm"), cfg.hidden_dropout)
+
+    # get_extended_attention_mask: [B, 1, 1, S], 0 for tokens, finfo.min for pads.
+    ext = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * torch.finfo(torch.float32).min
+
+    heads = lambda x: x.view(B, S, cfg.NH, cfg.HS).permute(0, 2, 1, 3)
+    for l in range(cfg.NL):
+        pre = "encoder.layer.%d." % l
+        q = heads(lin(h, pre + "attention.self.query"))
+        k = heads(lin(h, pre + "attention.self.key"))
+        v = heads(lin(h, pre + "attention.self.value"))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(cfg.HS) + ext
+        probs = drop(F.softmax(scores, dim=-1), cfg.attention_dropout)
+        ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous().view(B, S, cfg.C)
+        a = ln(drop(lin(ctx, pre + "attention.output.dense"), cfg.hidden_dropout) + h, pre + "attention.output.LayerNorm")
+        inter = cfg.act(lin(a, pre + "intermediate.dense"))
+        h = ln(drop(lin(inter, pre + "output.dense"), cfg.hidden_dropout) + a, pre + "output.LayerNorm")
+
+    pooled = torch.tanh(lin(h[:, 0], "pooler.dense"))
+    return F.linear(drop(pooled, cfg.classifier_dropout), p["classifier.weight"], p["classifier.bias"])
+
+
+def loss_of(cfg, logits, labels, class_weights=None):
+    """BertForSequenceClassification's loss; the problem type inferred as HF infers it.
+    class_weights (a bertcls extension) go to CrossEntropyLoss(weight=...)."""
+    problem = cfg.problem_type
+    if problem is None:
+        if cfg.num_labels == 1:
+            problem = "regression"
+        elif labels.dtype in (torch.long, torch.int):
+            problem = "single_label_classification"
+        else:
+            problem = "multi_label_classification"
+    if problem == "regression":
+        if cfg.num_labels == 1:
+            return F.mse_loss(logits.squeeze(), labels.squeeze().to(torch.float32)), problem
+        return F.mse_loss(logits, labels), problem
+    if problem == "single_label_classification":
+        return F.cross_entropy(logits.view(-1, cfg.num_labels), labels.view(-1), weight=class_weights), problem
+    return F.binary_cross_entropy_with_logits(logits, labels), problem
