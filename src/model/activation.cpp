@@ -1,6 +1,7 @@
 #include "model/activation.h"
 
 #include <cmath>
+#include "tensor/threads.h"
 
 namespace bertcls::model {
 namespace {
@@ -31,13 +32,13 @@ float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 template <typename F>
 void map(float* out, const float* inp, long n, F f) {
-#pragma omp parallel for simd
+#pragma omp parallel for simd if (tensor::worth_parallel(n))
   for (long i = 0; i < n; i++) out[i] = f(inp[i]);
 }
 
 template <typename F>
 void map_grad(float* dinp, const float* dout, const float* inp, long n, F fprime) {
-#pragma omp parallel for simd
+#pragma omp parallel for simd if (tensor::worth_parallel(n))
   for (long i = 0; i < n; i++) dinp[i] = dout[i] * fprime(inp[i]);
 }
 

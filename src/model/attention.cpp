@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tensor/gemm.h"
+#include "tensor/threads.h"
 
 namespace bertcls::model {
 
@@ -14,7 +15,7 @@ void attention_forward(float* ctx, float* att, float* attd, const float* qkv, co
   const int C = NH * HS, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(HS));
   // One task per (sequence, head); the BLAS runs single-threaded inside the region.
-#pragma omp parallel for schedule(dynamic) collapse(2)
+#pragma omp parallel for schedule(dynamic) collapse(2) if (tensor::worth_parallel(pack.score_offsets[pack.B] * HS))
   for (int b = 0; b < pack.B; b++) {
     for (int h = 0; h < NH; h++) {
       const int L = pack.length(b);
@@ -50,7 +51,7 @@ void attention_backward(float* dqkv, float* datt, const float* dctx, const float
                         const float* attd, const Packing& pack, int NH, int HS, const DropoutSite& dropout) {
   const int C = NH * HS, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(HS));
-#pragma omp parallel for schedule(dynamic) collapse(2)
+#pragma omp parallel for schedule(dynamic) collapse(2) if (tensor::worth_parallel(pack.score_offsets[pack.B] * HS))
   for (int b = 0; b < pack.B; b++) {
     for (int h = 0; h < NH; h++) {
       const int L = pack.length(b);

@@ -13,6 +13,7 @@
 #include "model/embedding.h"
 #include "model/layernorm.h"
 #include "model/linear.h"
+#include "tensor/threads.h"
 
 namespace bertcls::model {
 namespace {
@@ -21,6 +22,12 @@ namespace {
 // 2 feed-forward output} for layer l, 1 + 3NL the classifier.
 constexpr int kEmbeddingStream = 0;
 int layer_stream(int layer, int which) { return 1 + 3 * layer + which; }
+
+// acc += x: a residual connection's backward.
+void add_into(float* acc, const float* x, long n) {
+#pragma omp parallel for simd if (tensor::worth_parallel(n))
+  for (long i = 0; i < n; i++) acc[i] += x[i];
+}
 
 void validate_config(const BertConfig& c) {
   if (c.vocab_size <= 0 || c.hidden_size <= 0 || c.num_hidden_layers <= 0 || c.num_attention_heads <= 0 ||
@@ -272,7 +279,7 @@ void BertClassifier::backward() {
     activation_backward(c.hidden_act, a_.dfch, a_.dfch, la.fch, (long)T * I);
     linear_backward(a_.dln1, g_.fcw + (size_t)l * I * C, g_.fcb + (size_t)l * I, a_.dfch, la.ln1,
                     p_.fcw + (size_t)l * I * C, T, C, I);
-    for (long i = 0; i < (long)T * C; i++) a_.dln1[i] += a_.dres[i];  // the residual around the feed-forward
+    add_into(a_.dln1, a_.dres, (long)T * C);  // the residual around the feed-forward
     layernorm_backward(a_.dres, g_.ln1w + (size_t)l * C, g_.ln1b + (size_t)l * C, a_.dln1, la.res1,
                        p_.ln1w + (size_t)l * C, la.ln1_mean, la.ln1_rstd, T, C);
     dropout_backward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
@@ -282,7 +289,7 @@ void BertClassifier::backward() {
                        dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
     linear_backward(a_.dx, g_.qkvw + (size_t)l * 3 * C * C, g_.qkvb + (size_t)l * 3 * C, a_.dqkv, x,
                     p_.qkvw + (size_t)l * 3 * C * C, T, C, 3 * C);
-    for (long i = 0; i < (long)T * C; i++) a_.dx[i] += a_.dres[i];  // the residual around attention
+    add_into(a_.dx, a_.dres, (long)T * C);  // the residual around attention
   }
   dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.dx, a_.dx, (long)T * C);
   layernorm_backward(a_.dres, g_.emb_lnw, g_.emb_lnb, a_.dx, a_.emb, p_.emb_lnw, a_.emb_mean, a_.emb_rstd, T, C);

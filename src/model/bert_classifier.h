@@ -33,6 +33,11 @@ class BertClassifier {
   // Parameters initialised as HF's _init_weights: normal(0, initializer_range) weights,
   // zero biases, unit LayerNorm weights, a zero padding row in the word embeddings.
   explicit BertClassifier(BertConfig config, uint64_t init_seed = 0);
+  // Views point into the owned buffers: moving keeps them valid, copying would not.
+  BertClassifier(BertClassifier&&) = default;
+  BertClassifier& operator=(BertClassifier&&) = default;
+  BertClassifier(const BertClassifier&) = delete;
+  BertClassifier& operator=(const BertClassifier&) = delete;
 
   const BertConfig& config() const { return config_; }
   BertConfig& config() { return config_; }

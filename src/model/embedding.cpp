@@ -1,10 +1,11 @@
 #include "model/embedding.h"
+#include "tensor/threads.h"
 
 namespace bertcls::model {
 
 void embedding_forward(float* out, const int32_t* ids, const int32_t* type_ids, const Packing& pack,
                        const float* wte, const float* wpe, const float* wtt, int C) {
-#pragma omp parallel for
+#pragma omp parallel for if (tensor::worth_parallel((long)pack.T() * C))
   for (int b = 0; b < pack.B; b++) {
     for (int t = pack.offsets[b]; t < pack.offsets[b + 1]; t++) {
       const float* w = wte + (long)ids[t] * C;

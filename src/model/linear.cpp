@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "tensor/gemm.h"
+#include "tensor/threads.h"
 
 namespace bertcls::model {
 
@@ -12,7 +13,7 @@ using tensor::Trans;
 void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int T, int IC,
                     int OC) {
   // Preloading the bias and running the GEMM with beta = 1 saves a second pass over out.
-#pragma omp parallel for
+#pragma omp parallel for if (tensor::worth_parallel((long)T * OC))
   for (int t = 0; t < T; t++) std::memcpy(out + (long)t * OC, bias, sizeof(float) * OC);
   gemm(Trans::no, Trans::yes, T, OC, IC, 1.0f, inp, IC, weight, IC, 1.0f, out, OC);
 }
@@ -21,7 +22,7 @@ void linear_backward(float* dinp, float* dweight, float* dbias, const float* dou
                      const float* weight, int T, int IC, int OC) {
   if (dinp != nullptr) gemm(Trans::no, Trans::no, T, IC, OC, 1.0f, dout, OC, weight, IC, 0.0f, dinp, IC);
   gemm(Trans::yes, Trans::no, OC, IC, T, 1.0f, dout, OC, inp, IC, 1.0f, dweight, IC);
-#pragma omp parallel for
+#pragma omp parallel for if (tensor::worth_parallel((long)T * OC))
   for (int o = 0; o < OC; o++) {
     float sum = 0.0f;
     for (int t = 0; t < T; t++) sum += dout[(long)t * OC + o];

@@ -43,7 +43,12 @@ void save_model_folder(const BertClassifier& model, const text::Tokenizer* token
       const fs::path old = make_sibling_directory(fs::absolute(dir), "old");
       fs::remove(old);
       fs::rename(dir, old);
-      fs::rename(tmp, dir);
+      try {
+        fs::rename(tmp, dir);
+      } catch (const fs::filesystem_error&) {
+        fs::rename(old, dir, ec);  // put the old model back
+        throw;
+      }
       fs::remove_all(old, ec);
     } else {
       fs::rename(tmp, dir);
