@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -127,6 +128,10 @@ TEST(SaveModelFolder, SaveThenLoadGivesBitIdenticalLogitsAndAHuggingFaceFolder) 
   PretrainedModel back = load_pretrained(out);
   EXPECT_TRUE(back.report.missing.empty() && back.report.unexpected.empty());
   EXPECT_EQ(logits_of(back.model, batch), before);
+
+  // tools/check_saved_folder.py reads such a folder with the PyTorch reference; this
+  // hands it one (CI has no Python, so that check is run by hand).
+  if (const char* keep = std::getenv("BERTCLS_KEEP_SAVED_FOLDER")) save_model_folder(loaded.model, &tokenizer, keep);
 }
 
 }  // namespace

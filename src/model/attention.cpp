@@ -10,6 +10,25 @@ namespace bertcls::model {
 using tensor::gemm;
 using tensor::Trans;
 
+namespace {
+
+// One task: head h of sequence b. Its L x L scores start at `first` in the score buffer;
+// its query, key and value columns sit inside the rows of its tokens in qkv [T, 3C].
+struct HeadBlock {
+  int L;
+  long first;
+  long qkv_offset;  // of the query columns; key at + C, value at + 2C
+  long out_offset;  // of its columns in a [T, C] matrix
+};
+
+HeadBlock head_block(const Packing& pack, int b, int h, int NH, int HS) {
+  const int L = pack.length(b);
+  const long row0 = pack.offsets[b];
+  return {L, pack.score_offsets[b] + (long)h * L * L, row0 * 3 * NH * HS + h * HS, row0 * NH * HS + h * HS};
+}
+
+}  // namespace
+
 void attention_forward(float* ctx, float* att, float* attd, const float* qkv, const Packing& pack, int NH,
                        int HS, const DropoutSite& dropout) {
   const int C = NH * HS, C3 = 3 * C;
@@ -18,9 +37,10 @@ void attention_forward(float* ctx, float* att, float* attd, const float* qkv, co
 #pragma omp parallel for schedule(dynamic) collapse(2) if (tensor::worth_parallel(pack.score_offsets[pack.B] * HS))
   for (int b = 0; b < pack.B; b++) {
     for (int h = 0; h < NH; h++) {
-      const int L = pack.length(b);
-      const long first = pack.score_offsets[b] + (long)h * L * L;
-      const float* q = qkv + (long)pack.offsets[b] * C3 + h * HS;
+      const HeadBlock hb = head_block(pack, b, h, NH, HS);
+      const int L = hb.L;
+      const long first = hb.first;
+      const float* q = qkv + hb.qkv_offset;
       const float* k = q + C;
       const float* v = q + 2 * C;
       float* s = att + first;
@@ -42,7 +62,7 @@ void attention_forward(float* ctx, float* att, float* attd, const float* qkv, co
         sd = attd + first;
         dropout_forward(dropout, sd, s, (long)L * L, first);
       }
-      gemm(Trans::no, Trans::no, L, HS, L, 1.0f, sd, L, v, C3, 0.0f, ctx + (long)pack.offsets[b] * C + h * HS, C);
+      gemm(Trans::no, Trans::no, L, HS, L, 1.0f, sd, L, v, C3, 0.0f, ctx + hb.out_offset, C);
     }
   }
 }
@@ -54,16 +74,16 @@ void attention_backward(float* dqkv, float* datt, const float* dctx, const float
 #pragma omp parallel for schedule(dynamic) collapse(2) if (tensor::worth_parallel(pack.score_offsets[pack.B] * HS))
   for (int b = 0; b < pack.B; b++) {
     for (int h = 0; h < NH; h++) {
-      const int L = pack.length(b);
-      const long first = pack.score_offsets[b] + (long)h * L * L;
-      const long row0 = (long)pack.offsets[b];
-      const float* q = qkv + row0 * C3 + h * HS;
+      const HeadBlock hb = head_block(pack, b, h, NH, HS);
+      const int L = hb.L;
+      const long first = hb.first;
+      const float* q = qkv + hb.qkv_offset;
       const float* k = q + C;
       const float* v = q + 2 * C;
-      float* dq = dqkv + row0 * C3 + h * HS;
+      float* dq = dqkv + hb.qkv_offset;
       float* dk = dq + C;
       float* dv = dq + 2 * C;
-      const float* dout = dctx + row0 * C + h * HS;
+      const float* dout = dctx + hb.out_offset;
       const float* p = att + first;
       const float* pd = dropout.p > 0.0f ? attd + first : p;
       float* dp = datt + first;
