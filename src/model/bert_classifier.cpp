@@ -49,7 +49,11 @@ BertClassifier::BertClassifier(BertConfig config, uint64_t init_seed) : config_(
   p_ = point_parameters(params_.data(), config_);
   a_.layers.resize(config_.num_hidden_layers);
 
-  const float stddev = config_.source.is_object() ? config_.source.value("initializer_range", 0.02f) : 0.02f;
+  // HF's default initializer_range; config.json may override it.
+  float stddev = 0.02f;
+  if (config_.source.is_object() && config_.source.contains("initializer_range") &&
+      config_.source["initializer_range"].is_number())
+    stddev = config_.source["initializer_range"].get<float>();
   std::mt19937_64 gen(init_seed);
   std::normal_distribution<float> normal(0.0f, stddev);
   for (const NamedParameter& np : names_) {

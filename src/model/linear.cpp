@@ -22,11 +22,18 @@ void linear_backward(float* dinp, float* dweight, float* dbias, const float* dou
                      const float* weight, int T, int IC, int OC) {
   if (dinp != nullptr) gemm(Trans::no, Trans::no, T, IC, OC, 1.0f, dout, OC, weight, IC, 0.0f, dinp, IC);
   gemm(Trans::yes, Trans::no, OC, IC, T, 1.0f, dout, OC, inp, IC, 1.0f, dweight, IC);
+  // Column sums in blocks of 64 outputs: each thread owns its block and reads dout row by
+  // row, contiguously (a column at a time strides T times through memory).
+  constexpr int kBlock = 64;
 #pragma omp parallel for if (tensor::worth_parallel((long)T * OC))
-  for (int o = 0; o < OC; o++) {
-    float sum = 0.0f;
-    for (int t = 0; t < T; t++) sum += dout[(long)t * OC + o];
-    dbias[o] += sum;
+  for (int o0 = 0; o0 < OC; o0 += kBlock) {
+    const int o1 = o0 + kBlock < OC ? o0 + kBlock : OC;
+    float sum[kBlock] = {};
+    for (int t = 0; t < T; t++) {
+      const float* row = dout + (long)t * OC;
+      for (int o = o0; o < o1; o++) sum[o - o0] += row[o];
+    }
+    for (int o = o0; o < o1; o++) dbias[o] += sum[o - o0];
   }
 }
 
