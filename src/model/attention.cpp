@@ -68,7 +68,7 @@ void attention_forward(float* ctx, float* att, float* attd, const float* qkv, co
 }
 
 void attention_backward(float* dqkv, float* datt, const float* dctx, const float* qkv, const float* att,
-                        const float* attd, const Packing& pack, int NH, int HS, const DropoutSite& dropout) {
+                        const Packing& pack, int NH, int HS, const DropoutSite& dropout) {
   const int C = NH * HS, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(HS));
 #pragma omp parallel for schedule(dynamic) collapse(2) if (tensor::worth_parallel(pack.score_offsets[pack.B] * HS))
@@ -85,8 +85,14 @@ void attention_backward(float* dqkv, float* datt, const float* dctx, const float
       float* dv = dq + 2 * C;
       const float* dout = dctx + hb.out_offset;
       const float* p = att + first;
-      const float* pd = dropout.p > 0.0f ? attd + first : p;
       float* dp = datt + first;
+      // The dropped probabilities, replayed from the counter RNG into the scratch that
+      // then receives their gradient.
+      const float* pd = p;
+      if (dropout.p > 0.0f) {
+        dropout_forward(dropout, dp, p, (long)L * L, first);
+        pd = dp;
+      }
       // ctx = pd @ v: dv = pd^T @ dout, dpd = dout @ v^T.
       gemm(Trans::yes, Trans::no, L, HS, L, 1.0f, pd, L, dout, C, 0.0f, dv, C3);
       gemm(Trans::no, Trans::yes, L, L, HS, 1.0f, dout, C, v, C3, 0.0f, dp, L);

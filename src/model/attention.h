@@ -11,11 +11,12 @@ namespace bertcls::model {
 
 // qkv [T, 3C]: per token the query, key and value projections, each [NH, HS].
 // att [score_offsets[B]]: softmax(q k^T / sqrt(HS)) per (sequence, head), kept for backward.
-// attd: att after dropout (may equal att when dropout is off); ctx [T, C] = attd @ v.
+// attd: scratch for att after dropout, the size of att (unused when dropout is off; the
+// backward recomputes it, so layers can share one); ctx [T, C] = dropout(att) @ v.
 void attention_forward(float* ctx, float* att, float* attd, const float* qkv, const Packing& pack, int NH,
                        int HS, const DropoutSite& dropout);
 // Writes dqkv [T, 3C] (overwrites); datt is scratch the size of att.
 void attention_backward(float* dqkv, float* datt, const float* dctx, const float* qkv, const float* att,
-                        const float* attd, const Packing& pack, int NH, int HS, const DropoutSite& dropout);
+                        const Packing& pack, int NH, int HS, const DropoutSite& dropout);
 
 }  // namespace bertcls::model

@@ -110,6 +110,8 @@ void BertClassifier::lay_out(Take take, bool keep_layers) {
   a_.emb_mean = take(T);
   a_.emb_rstd = take(T);
   a_.x0 = take(T * C);
+  // Dropped attention probabilities: backward recomputes them, so all layers share one.
+  a_.attd = attention_dropout ? take(S) : nullptr;
   for (size_t l = 0; l < a_.layers.size(); l++) {
     LayerActivations& la = a_.layers[l];
     if (l > 0 && !keep_layers) {
@@ -120,7 +122,6 @@ void BertClassifier::lay_out(Take take, bool keep_layers) {
     }
     la.qkv = take(T * 3 * C);
     la.att = take(S);
-    la.attd = attention_dropout ? take(S) : la.att;
     la.ctx = take(T * C);
     la.res1 = take(T * C);
     la.ln1 = take(T * C);
@@ -175,7 +176,7 @@ std::span<const float> BertClassifier::forward(const Batch& batch, const StepOpt
   for (int l = 0; l < c.num_hidden_layers; l++) {
     const LayerActivations& la = a_.layers[l];
     linear_forward(la.qkv, x, p_.qkvw + (size_t)l * 3 * C * C, p_.qkvb + (size_t)l * 3 * C, T, C, 3 * C);
-    attention_forward(la.ctx, la.att, la.attd, la.qkv, pk, NH, HS,
+    attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
                       dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
     linear_forward(la.res1, la.ctx, p_.attprojw + (size_t)l * C * C, p_.attprojb + (size_t)l * C, T, C, C);
     dropout_add_forward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), la.res1, la.res1, x, (long)T * C);
@@ -289,7 +290,7 @@ void BertClassifier::backward() {
     dropout_backward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
     linear_backward(a_.dctx, g_.attprojw + (size_t)l * C * C, g_.attprojb + (size_t)l * C, a_.dproj, la.ctx,
                     p_.attprojw + (size_t)l * C * C, T, C, C);
-    attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, la.attd, pk, NH, HS,
+    attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, pk, NH, HS,
                        dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
     linear_backward(a_.dx, g_.qkvw + (size_t)l * 3 * C * C, g_.qkvb + (size_t)l * 3 * C, a_.dqkv, x,
                     p_.qkvw + (size_t)l * 3 * C * C, T, C, 3 * C);

@@ -69,11 +69,11 @@ class BertClassifier {
 
  private:
   struct LayerActivations {
-    float *qkv, *att, *attd, *ctx, *res1, *ln1, *ln1_mean, *ln1_rstd, *fch, *fch_act, *res2, *ln2, *ln2_mean,
+    float *qkv, *att, *ctx, *res1, *ln1, *ln1_mean, *ln1_rstd, *fch, *fch_act, *res2, *ln2, *ln2_mean,
         *ln2_rstd;
   };
   struct Activations {
-    float *emb, *emb_ln, *emb_mean, *emb_rstd, *x0;
+    float *emb, *emb_ln, *emb_mean, *emb_rstd, *x0, *attd;
     std::vector<LayerActivations> layers;  // [NL]; all alias one set when not kept for backward
     float *cls, *pool_pre, *pooled, *pooled_drop, *logits, *dlogits;
     // Backward scratch, laid out only for .backward = true.
