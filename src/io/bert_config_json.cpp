@@ -2,9 +2,7 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "common/error.h"
 #include "io/atomic_file.h"
@@ -209,11 +207,7 @@ model::BertConfig bert_config_from_json(const json& doc, const std::string& sour
 }
 
 model::BertConfig read_bert_config(const std::filesystem::path& config_json) {
-  std::ifstream in(config_json, std::ios::binary);
-  if (!in) throw Error(config_json.string() + ": cannot open");
-  std::stringstream text;
-  text << in.rdbuf();
-  return bert_config_from_json(parse_json_strict(text.str(), config_json.string()), config_json.string());
+  return bert_config_from_json(read_json_strict(config_json), config_json.string());
 }
 
 json bert_config_to_json(const model::BertConfig& config) {

@@ -1,10 +1,8 @@
 #include "io/model_weights.h"
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "common/error.h"
 #include "io/strict_json.h"
@@ -20,11 +18,7 @@ using Reader = std::function<std::vector<NamedTensor>(const std::filesystem::pat
 // read files elsewhere.
 std::vector<NamedTensor> read_sharded(const std::filesystem::path& index_file, const Reader& read_shard) {
   const std::string source = index_file.string();
-  std::ifstream in(index_file, std::ios::binary);
-  if (!in) throw Error(source + ": cannot open");
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json index = parse_json_strict(text.str(), source);
+  const nlohmann::json index = read_json_strict(index_file);
   if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object()) {
     throw Error(source + ": field \"weight_map\" missing or not an object");
   }

@@ -1,6 +1,8 @@
 #include "io/strict_json.h"
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include "common/error.h"
@@ -38,6 +40,14 @@ nlohmann::json parse_json_strict(std::string_view text, const std::string& sourc
   }
   if (!duplicate.empty()) throw Error(source + ": invalid JSON: duplicate key \"" + duplicate + "\"");
   return result;
+}
+
+nlohmann::json read_json_strict(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(file.string() + ": cannot open");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_json_strict(text.str(), file.string());
 }
 
 }  // namespace bertcls::io

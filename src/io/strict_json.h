@@ -2,6 +2,7 @@
 // shard indexes): a duplicate key is an error instead of nlohmann's silent last-wins.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -10,5 +11,8 @@ namespace bertcls::io {
 
 // Throws bertcls::Error "SOURCE: invalid JSON: ..." or "SOURCE: duplicate key \"k\"".
 nlohmann::json parse_json_strict(std::string_view text, const std::string& source);
+
+// The same for a whole file, named in messages ("FILE: cannot open" too).
+nlohmann::json read_json_strict(const std::filesystem::path& file);
 
 }  // namespace bertcls::io
