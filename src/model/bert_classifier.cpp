@@ -154,9 +154,9 @@ void BertClassifier::lay_out(Take take, bool keep_layers) {
 }
 
 std::span<const float> BertClassifier::forward(const Batch& batch, const StepOptions& options) {
+  have_forward_ = have_loss_ = false;  // a batch rejected by pack() leaves nothing to backward
   pack(batch);
   options_ = options;
-  have_forward_ = have_loss_ = false;
   size_t total = 0;
   lay_out([&total](size_t n) -> float* { total += tensor::Arena::footprint(n); return nullptr; }, options.backward);
   arena_.reset(total);
