@@ -8,6 +8,8 @@ namespace bertcls::cli {
 
 void add_tokenize_command(CLI::App& app);
 void add_download_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 
 }  // namespace bertcls::cli

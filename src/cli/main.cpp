@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   bertcls::cli::add_tokenize_command(app);
   bertcls::cli::add_download_command(app);
+  bertcls::cli::add_predict_command(app);
+  bertcls::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

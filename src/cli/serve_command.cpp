@@ -1,0 +1,73 @@
+// bertcls serve: the model as an HTTP service until SIGTERM or Ctrl-C.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "io/hub_download.h"
+#include "serve/server.h"
+
+namespace bertcls::cli {
+namespace {
+
+struct ServeCommandOptions {
+  std::string model;
+  serve::ServerOptions server;
+};
+
+void run_serve(const ServeCommandOptions& o) {
+  // Block the stop signals in every thread (threads inherit the mask), so one thread can
+  // sigwait() for them and stop the server outside of signal-handler context.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto dir = io::resolve_model(o.model, io::HubSettings::from_environment());
+  serve::InferenceServer server(dir, o.model, o.server);
+  int port = server.bind();
+  std::fprintf(stderr, "bertcls: serving %s on http://%s:%d (POST /predict, GET /health /info /metrics /)\n",
+               o.model.c_str(), o.server.host.c_str(), port);
+  std::thread waiter([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    std::fprintf(stderr, "bertcls: %s: finishing requests in flight, then exiting\n", strsignal(signal));
+    server.stop();
+  });
+  server.serve();
+  // serve() returns only after stop(); the waiter has the signal by then.
+  waiter.join();
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto o = std::make_shared<ServeCommandOptions>();
+  auto& s = o->server;
+  CLI::App* cmd = app.add_subcommand("serve", "Serve a model over HTTP (JSON) with dynamic batching");
+  cmd->add_option("--model", o->model, "Model folder, or a hub name ORG/NAME")->required();
+  cmd->add_option("--host", s.host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", s.port, "Port (0: any free port)")->capture_default_str();
+  cmd->add_option("--max-batch-size", s.batcher.max_batch_size, "Texts per model batch")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-wait-ms", s.batcher.max_wait_ms, "How long a batch waits for more requests")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-queue", s.batcher.max_queued_texts, "Texts that may wait; beyond, 503 + Retry-After")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--workers", s.batcher.workers, "Model workers (each holds a copy of the model)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-body-bytes", s.max_body_bytes, "Largest request body")->capture_default_str();
+  cmd->add_option("--max-inputs", s.max_inputs, "Most texts in one request")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout-ms", s.timeout_ms, "Longest wait for a result before 503")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--http-threads", s.http_threads, "Threads reading requests and tokenizing")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->callback([o] { run_serve(*o); });
+}
+
+}  // namespace bertcls::cli

@@ -1,0 +1,48 @@
+// The JSON of POST /predict, in the shape Hugging Face's text-embeddings-inference uses
+// for classifiers, so its clients work unchanged:
+//   {"inputs": "text" | ["t1", ...], "text_pair": "p" | ["p1", ...],
+//    "top_k": 2, "truncate": true, "raw_scores": false}
+// answered, per input, by [{"label": ..., "score": ...}, ...] sorted by score (one list
+// for a single input, a list of lists for a batch).
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/text_classifier.h"
+
+namespace bertcls::serve {
+
+// A client error: HTTP status, a stable machine-readable type, and a sentence.
+class RequestError : public std::runtime_error {
+ public:
+  RequestError(int status, std::string type, const std::string& message)
+      : std::runtime_error(message), status(status), type(std::move(type)) {}
+  int status;
+  std::string type;
+};
+
+struct PredictRequest {
+  std::vector<model::TextInput> inputs;
+  bool batched = false;  // "inputs" was a list
+  std::optional<int> top_k;
+  bool truncate = false;
+  bool raw_scores = false;
+};
+
+// Throws RequestError: 400 for a body that is not JSON (invalid UTF-8 included), 422 for
+// JSON of the wrong shape (unknown fields, wrong types, empty list or text), 413 for more
+// than max_inputs inputs.
+PredictRequest parse_predict_request(std::string_view body, int max_inputs);
+
+// The response body for the predictions of a request.
+std::string predict_response(const PredictRequest& request, const std::vector<model::Prediction>& predictions,
+                             const std::vector<std::string>& labels);
+
+// {"error": message, "error_type": type}
+std::string error_body(const std::string& message, const std::string& type);
+
+}  // namespace bertcls::serve

@@ -1,0 +1,59 @@
+// bertcls serve: a model folder as an HTTP JSON service.
+//   POST /predict  classify (see predict_request.h)
+//   GET  /health   200 once the model is loaded
+//   GET  /info     model, labels, limits, version
+//   GET  /metrics  Prometheus text
+//   GET  /         a page to try the model by hand
+// Every client error is a 4xx with {"error", "error_type"}; a full queue is 503 with
+// Retry-After. stop() finishes the requests in flight, then returns.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "serve/batcher.h"
+#include "serve/metrics.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace bertcls::serve {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (see port())
+  size_t max_body_bytes = 1 << 20;
+  int max_inputs = 64;
+  int timeout_ms = 10000;
+  int http_threads = 8;
+  int read_timeout_s = 5;  // a client that stalls mid-request this long is dropped
+  BatcherOptions batcher;
+};
+
+class InferenceServer {
+ public:
+  InferenceServer(const std::filesystem::path& model_dir, std::string model_name, ServerOptions options);
+  ~InferenceServer();
+
+  // Binds the socket; throws Error when the address is taken or invalid. Returns the port.
+  int bind();
+  // Serves until stop(); call bind() first.
+  void serve();
+  // Stops accepting, lets in-flight requests finish, then stops the workers.
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  void install_routes();
+
+  std::string model_name_;
+  ServerOptions options_;
+  std::unique_ptr<Batcher> batcher_;
+  Metrics metrics_;
+  std::unique_ptr<httplib::Server> http_;
+  int port_ = 0;
+};
+
+}  // namespace bertcls::serve
