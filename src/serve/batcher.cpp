@@ -6,6 +6,8 @@ Batcher::Batcher(const std::function<model::TextClassifier()>& make_model, Batch
                  BatchObserver observer)
     : options_(options), observer_(std::move(observer)) {
   for (int i = 0; i < options_.workers; ++i) models_.push_back(std::make_unique<model::TextClassifier>(make_model()));
+  if (models_.empty()) spare_encoder_ = std::make_unique<model::TextClassifier>(make_model());
+  encoder_ = models_.empty() ? spare_encoder_.get() : models_.front().get();
   for (auto& m : models_) workers_.emplace_back([this, &m] { work(*m); });
 }
 

@@ -27,7 +27,7 @@ struct BatcherOptions {
   int max_batch_size = 32;
   int max_wait_ms = 5;
   int max_queued_texts = 1024;
-  int workers = 1;
+  int workers = 1;  // 0 only queues, never runs: lets tests hold requests in the queue
 };
 
 // What a batch run reports, for /metrics.
@@ -55,7 +55,7 @@ class Batcher {
 
   // The first worker's classifier, for encoding on the callers' threads: encode() is
   // const and touches only the tokenizer, never the model the worker runs.
-  const model::TextClassifier& encoder() const { return *models_.front(); }
+  const model::TextClassifier& encoder() const { return *encoder_; }
 
   // Texts waiting, not yet taken by a worker.
   int queued_texts() const;
@@ -82,6 +82,8 @@ class Batcher {
   int queued_texts_ = 0;
   bool stopping_ = false;
   std::vector<std::unique_ptr<model::TextClassifier>> models_;
+  std::unique_ptr<model::TextClassifier> spare_encoder_;  // when there are no workers
+  const model::TextClassifier* encoder_ = nullptr;
   std::vector<std::thread> workers_;
 };
 

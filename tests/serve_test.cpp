@@ -1,0 +1,253 @@
+// bertcls serve over loopback: every endpoint, every client error, concurrent clients
+// getting what `bertcls predict` gives, and a graceful stop on SIGTERM.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_runner.h"
+#include "model/text_classifier.h"
+#include "serve/predict_request.h"
+#include "serve/server.h"
+#include "tiny_model.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+class Serve : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    model_dir = new fs::path(fs::temp_directory_path() / ("bertcls_serve_" + std::to_string(::getpid())));
+    bertcls::test::make_tiny_model_folder(*model_dir);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*model_dir);
+    delete model_dir;
+  }
+
+  void start(bertcls::serve::ServerOptions options = {}) {
+    options.port = 0;
+    server = std::make_unique<bertcls::serve::InferenceServer>(*model_dir, "tiny", options);
+    int port = server->bind();
+    thread = std::thread([this] { server->serve(); });
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    for (int i = 0; i < 100 && !client->Get("/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void TearDown() override {
+    if (server) server->stop();
+    if (thread.joinable()) thread.join();
+  }
+
+  httplib::Result post(const std::string& body) { return client->Post("/predict", body, "application/json"); }
+
+  // Status and parsed body; the body of every answer must be JSON.
+  std::pair<int, json> post_json(const std::string& body) {
+    auto r = post(body);
+    EXPECT_TRUE(r) << "no answer";
+    if (!r) return {0, {}};
+    return {r->status, json::parse(r->body)};
+  }
+
+  void expect_client_error(const std::string& body, int status, const std::string& type, const std::string& needle) {
+    auto [code, answer] = post_json(body);
+    EXPECT_EQ(code, status) << body;
+    EXPECT_EQ(answer.value("error_type", ""), type) << answer.dump();
+    EXPECT_NE(answer.value("error", "").find(needle), std::string::npos) << answer.dump();
+  }
+
+  static fs::path* model_dir;
+  std::unique_ptr<bertcls::serve::InferenceServer> server;
+  std::thread thread;
+  std::unique_ptr<httplib::Client> client;
+};
+fs::path* Serve::model_dir = nullptr;
+
+TEST_F(Serve, HealthInfoMetricsAndThePage) {
+  start();
+  auto health = client->Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  auto info = json::parse(client->Get("/info")->body);
+  EXPECT_EQ(info["model_id"], "tiny");
+  EXPECT_EQ(info["labels"], json({"negative", "positive"}));
+  EXPECT_EQ(info["max_input_length"], 128);
+  EXPECT_EQ(info["max_batch_size"], 32);
+  EXPECT_TRUE(info.contains("version"));
+  post(R"({"inputs": "привет"})");
+  auto metrics = client->Get("/metrics");
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("bertcls_requests_total{status=\"200\"}"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("bertcls_request_duration_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("bertcls_batch_texts_count 1"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("bertcls_queue_texts 0"), std::string::npos);
+  auto page = client->Get("/");
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("fetch('/predict'"), std::string::npos);
+}
+
+TEST_F(Serve, PredictAnswersAsTextEmbeddingsInferenceDoes) {
+  start();
+  auto [status, single] = post_json(R"({"inputs": "какой хороший день"})");
+  ASSERT_EQ(status, 200);
+  ASSERT_EQ(single.size(), 2u);
+  EXPECT_GE(single[0]["score"].get<float>(), single[1]["score"].get<float>()) << "sorted by score";
+  EXPECT_NEAR(single[0]["score"].get<float>() + single[1]["score"].get<float>(), 1.0f, 1e-5f);
+
+  auto [batch_status, batch] = post_json(R"({"inputs": ["какой хороший день", "всё плохо"], "top_k": 1})");
+  ASSERT_EQ(batch_status, 200);
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[0].size(), 1u);
+  EXPECT_EQ(batch[0][0], single[0]);
+
+  auto [raw_status, raw] = post_json(R"({"inputs": "всё плохо", "raw_scores": true, "text_pair": "да"})");
+  ASSERT_EQ(raw_status, 200);
+  auto clf = bertcls::model::TextClassifier::load(*model_dir);
+  auto expected = clf.classify({{"всё плохо", std::string("да")}})[0];
+  for (const auto& entry : raw) {
+    int id = entry["label"] == "negative" ? 0 : 1;
+    EXPECT_EQ(entry["score"].get<float>(), expected.logits[id]);
+  }
+}
+
+TEST_F(Serve, EveryClientErrorIsA4xxWithErrorAndType) {
+  bertcls::serve::ServerOptions options;
+  options.max_inputs = 3;
+  options.max_body_bytes = 4096;
+  start(options);
+  expect_client_error("{not json", 400, "invalid_json", "not valid JSON");
+  expect_client_error("{\"inputs\": \"\xff\xfe\"}", 400, "invalid_json", "not valid JSON");
+  expect_client_error(R"(["a"])", 422, "validation", "must be a JSON object");
+  expect_client_error(R"({"text": "a"})", 422, "validation", "unknown field \"text\"");
+  expect_client_error(R"({"top_k": 1})", 422, "validation", "missing field \"inputs\"");
+  expect_client_error(R"({"inputs": 5})", 422, "validation", "\"inputs\" must be a string or a list");
+  expect_client_error(R"({"inputs": ["a", 5]})", 422, "validation", "\"inputs\"[1] must be a string");
+  expect_client_error(R"({"inputs": []})", 422, "validation", "empty list");
+  expect_client_error(R"({"inputs": ""})", 422, "validation", "empty text");
+  expect_client_error(R"({"inputs": "a", "top_k": 0})", 422, "validation", "top_k");
+  expect_client_error(R"({"inputs": "a", "truncate": "yes"})", 422, "validation", "truncate");
+  expect_client_error(R"({"inputs": ["a", "b"], "text_pair": "c"})", 422, "validation", "text_pair");
+  expect_client_error(R"({"inputs": ["a", "b", "c", "d"]})", 413, "validation", "more than the maximum of 3");
+  std::string long_text;
+  for (int i = 0; i < 200; ++i) long_text += "слово ";
+  expect_client_error(json{{"inputs", long_text}}.dump(), 413, "validation", "more than the model's maximum of 128");
+  EXPECT_EQ(post_json(json{{"inputs", long_text}, {"truncate", true}}.dump()).first, 200);
+  expect_client_error(json{{"inputs", std::string(5000, 'a')}}.dump(), 413, "payload_too_large", "--max-body-bytes");
+
+  auto get_predict = client->Get("/predict");
+  EXPECT_EQ(get_predict->status, 405);
+  EXPECT_EQ(json::parse(get_predict->body)["error_type"], "method_not_allowed");
+  auto missing = client->Get("/nothing");
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(json::parse(missing->body)["error_type"], "not_found");
+  // After all that, the server still answers.
+  EXPECT_EQ(post_json(R"({"inputs": "ok"})").first, 200);
+  EXPECT_EQ(client->Get("/health")->status, 200);
+}
+
+TEST_F(Serve, ConcurrentClientsGetWhatPredictGives) {
+  bertcls::serve::ServerOptions options;
+  options.batcher.max_wait_ms = 20;
+  start(options);
+  const std::vector<std::string> texts = {"отличный фильм", "ужасная погода", "ну такое", "люблю тебя",
+                                          "опять понедельник", "как же хорошо", "не знаю", "всё пропало"};
+  std::string args = "predict --model '" + model_dir->string() + "'";
+  for (const auto& t : texts) args += " '" + t + "'";
+  auto cli = bertcls::test::run_cli(args);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  std::vector<json> expected;
+  std::istringstream lines(cli.out);
+  for (std::string line; std::getline(lines, line);) expected.push_back(json::parse(line));
+  ASSERT_EQ(expected.size(), texts.size());
+
+  std::vector<std::thread> clients;
+  std::atomic<int> mismatches{0}, answered{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client local("127.0.0.1", server->port());
+      for (int round = 0; round < 5; ++round) {
+        size_t i = static_cast<size_t>(c + round) % texts.size();
+        auto r = local.Post("/predict", json{{"inputs", texts[i]}}.dump(), "application/json");
+        if (!r || r->status != 200) continue;
+        ++answered;
+        for (const auto& entry : json::parse(r->body))
+          if (std::abs(entry["score"].get<float>() - expected[i]["scores"][entry["label"].get<std::string>()].get<float>()) > 1e-5f)
+            ++mismatches;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(answered, 40);
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_NE(client->Get("/metrics")->body.find("bertcls_requests_total{status=\"200\"} 40"), std::string::npos);
+}
+
+TEST_F(Serve, AFullQueueAnswers503WithRetryAfter) {
+  bertcls::serve::ServerOptions options;
+  options.batcher.workers = 0;  // nothing drains the queue
+  options.batcher.max_queued_texts = 2;
+  options.timeout_ms = 1000;  // how long the first request waits before its own 503
+  start(options);
+  std::thread waiting([&] { httplib::Client("127.0.0.1", server->port()).Post("/predict", R"({"inputs": ["a", "b"]})", "application/json"); });
+  while (client->Get("/metrics")->body.find("bertcls_queue_texts 2") == std::string::npos)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto r = post(R"({"inputs": "c"})");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(json::parse(r->body)["error_type"], "overloaded");
+  server->stop();
+  waiting.join();
+}
+
+TEST_F(Serve, ARequestWithoutAnswerInTimeIs503) {
+  bertcls::serve::ServerOptions options;
+  options.batcher.workers = 0;
+  options.timeout_ms = 50;
+  start(options);
+  auto r = post(R"({"inputs": "a"})");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(json::parse(r->body)["error_type"], "timeout");
+}
+
+TEST(ServeCommand, SigtermFinishesTheRequestInFlightAndExitsZero) {
+  fs::path dir = fs::temp_directory_path() / ("bertcls_serve_cmd_" + std::to_string(::getpid()));
+  bertcls::test::make_tiny_model_folder(dir);
+  fs::path log = dir / "stderr.txt";
+  pid_t pid = fork();
+  if (pid == 0) {
+    freopen(log.c_str(), "w", stderr);
+    execl(BERTCLS_CLI, BERTCLS_CLI, "serve", "--model", dir.c_str(), "--port", "0", "--max-wait-ms", "400", nullptr);
+    _exit(127);
+  }
+  int port = 0;
+  for (int i = 0; i < 500 && port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::string text = bertcls::test::slurp(log);
+    auto at = text.find("http://127.0.0.1:");
+    if (at != std::string::npos) port = std::atoi(text.c_str() + at + 17);
+  }
+  ASSERT_GT(port, 0) << bertcls::test::slurp(log);
+  httplib::Client client("127.0.0.1", port);
+  for (int i = 0; i < 100 && !client.Get("/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  int in_flight_status = 0;
+  std::thread request([&] {
+    auto r = httplib::Client("127.0.0.1", port).Post("/predict", R"({"inputs": "в полёте"})", "application/json");
+    in_flight_status = r ? r->status : -1;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // inside the 400 ms batching wait
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  request.join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << bertcls::test::slurp(log);
+  EXPECT_EQ(in_flight_status, 200);
+  fs::remove_all(dir);
+}
+
+}  // namespace
