@@ -36,9 +36,9 @@ Metrics::Metrics()
     : latency_seconds_({0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}),
       batch_texts_({1, 2, 4, 8, 16, 32, 64, 128, 256}) {}
 
-void Metrics::record_request(int status, double seconds) {
+void Metrics::record_request(const std::string& endpoint, int status, double seconds) {
   std::lock_guard lock(mutex_);
-  ++requests_by_status_[status];
+  ++requests_[{endpoint, status}];
   latency_seconds_.observe(seconds);
 }
 
@@ -50,10 +50,11 @@ void Metrics::record_batch(int texts) {
 std::string Metrics::prometheus_text(int queued_texts) const {
   std::lock_guard lock(mutex_);
   std::string out;
-  out += "# HELP bertcls_requests_total HTTP requests answered, by status code.\n";
+  out += "# HELP bertcls_requests_total HTTP requests answered, by endpoint and status code.\n";
   out += "# TYPE bertcls_requests_total counter\n";
-  for (const auto& [status, n] : requests_by_status_)
-    out += "bertcls_requests_total{status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+  for (const auto& [key, n] : requests_)
+    out += "bertcls_requests_total{endpoint=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"} " +
+           std::to_string(n) + "\n";
   out += "# HELP bertcls_request_duration_seconds Time from request to answer.\n";
   out += "# TYPE bertcls_request_duration_seconds histogram\n";
   latency_seconds_.write(out, "bertcls_request_duration_seconds");

@@ -28,13 +28,14 @@ class Histogram {
 class Metrics {
  public:
   Metrics();
-  void record_request(int status, double seconds);
+  // `endpoint` is one of the server's paths, or "other" for the rest (bounded labels).
+  void record_request(const std::string& endpoint, int status, double seconds);
   void record_batch(int texts);
   std::string prometheus_text(int queued_texts) const;
 
  private:
   mutable std::mutex mutex_;
-  std::map<int, uint64_t> requests_by_status_;
+  std::map<std::pair<std::string, int>, uint64_t> requests_;
   Histogram latency_seconds_;
   Histogram batch_texts_;
 };

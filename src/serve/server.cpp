@@ -58,9 +58,11 @@ void InferenceServer::install_routes() {
   http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     send_error(res, 500, "backend", "internal error");
   });
-  http_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
+  http_->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     double seconds = std::chrono::duration<double>(Clock::now() - request_started).count();
-    metrics_.record_request(res.status, seconds);
+    bool known = req.path == "/predict" || req.path == "/health" || req.path == "/info" || req.path == "/metrics" ||
+                 req.path == "/";
+    metrics_.record_request(known ? req.path : "other", res.status, seconds);
   });
 
   http_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
