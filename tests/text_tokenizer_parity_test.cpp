@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/error.h"
@@ -77,6 +78,21 @@ fs::path without_tokenizer_json(const fs::path& src, const std::string& name) {
   return dir;
 }
 
+// bert-base-uncased plus the two added tokens make-goldens.js gives it: "Hello World"
+// matched on the normalized text, "<ent>" on the raw text.
+fs::path bert_with_added_tokens() {
+  std::ifstream in(kFixtures / "bert-base-uncased/tokenizer.json");
+  auto j = nlohmann::json::parse(in);
+  for (auto [id, content, normalized] : {std::tuple{30522, "Hello World", true}, std::tuple{30523, "<ent>", false}}) {
+    j["added_tokens"].push_back({{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
+                                 {"rstrip", false}, {"normalized", normalized}, {"special", false}});
+  }
+  fs::path dir = fs::temp_directory_path() / ("bertcls_added_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "tokenizer.json") << j.dump();
+  return dir;
+}
+
 struct Case {
   std::string name;    // test name
   std::string golden;  // goldens/<golden>.*
@@ -89,6 +105,7 @@ Case make_case(const std::string& name) {
   if (name == "bert_base_uncased") return {name, "bert-base-uncased", kFixtures / "bert-base-uncased"};
   if (name == "mbert_cased_vocab_txt") return {name, "mbert-cased", mbert_dir(false)};
   if (name == "mbert_uncased_vocab_txt") return {name, "mbert-uncased", mbert_dir(true)};
+  if (name == "bert_base_uncased_added") return {name, "bert-base-uncased-added", bert_with_added_tokens()};
   if (name == "rubert_tiny2_vocab_txt") return {name, "rubert-tiny2", without_tokenizer_json(rubert, name)};
   return {name, "bert-base-uncased", without_tokenizer_json(kFixtures / "bert-base-uncased", name)};
 }
@@ -212,7 +229,7 @@ TEST_P(AdversarialParity, MatchesHuggingFaceOnEveryAdversarialCase) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, AdversarialParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
-                                           "mbert_uncased_vocab_txt"),
+                                           "mbert_uncased_vocab_txt", "bert_base_uncased_added"),
                          [](const auto& info) { return info.param; });
 
 TEST(CorpusPairParity, MatchesHuggingFaceOnRuTweetCorpPairsTruncatedTo40) {

@@ -15,6 +15,8 @@ void AddedVocabulary::add(AddedToken token, const BertNormalizer& normalizer) {
     pattern.assign(norm.chars.begin(), norm.chars.end());
     has_normalized_ = true;
   }
+  token.text.clear();
+  for (char32_t c : pattern) append_utf8(c, token.text);
   // Re-adding a content replaces the earlier entry, as HF's map does.
   for (size_t i = 0; i < tokens_.size(); ++i) {
     if (tokens_[i].content == token.content) {

@@ -20,6 +20,10 @@ struct AddedToken {
   int32_t id = 0;
   bool special = false;
   bool normalized = false;
+  // What id_to_token and decode give for it, set by AddedVocabulary::add: the content,
+  // normalized when the token is (HF's id-to-token map holds the normalized form, its
+  // token-to-id map the original).
+  std::string text;
 };
 
 class AddedVocabulary {

@@ -113,7 +113,7 @@ std::optional<int32_t> Tokenizer::token_to_id(std::string_view token) const {
 }
 
 std::string Tokenizer::id_to_token(int32_t id) const {
-  if (const AddedToken* t = added_.by_id(id)) return t->content;
+  if (const AddedToken* t = added_.by_id(id)) return t->text;
   if (const std::string* t = model_.id_to_token(id)) return *t;
   throw Error("token id " + std::to_string(id) + " is not in the vocabulary");
 }
@@ -130,7 +130,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
     const AddedToken* added = added_.by_id(id);
     if (added && added->special && skip_special_tokens) continue;
     if (added) {
-      tokens.push_back(added->content);
+      tokens.push_back(added->text);
     } else if (const std::string* t = model_.id_to_token(id)) {
       tokens.push_back(*t);
     }  // unknown ids are skipped, as HF skips them

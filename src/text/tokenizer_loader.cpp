@@ -123,7 +123,7 @@ class TokenizerLoader {
         if (t.added_.by_content(s)) continue;
         auto id = t.model_.token_to_id(s);
         if (!id) continue;  // transformers would append it to the vocabulary; BERT vocabularies have them
-        t.added_.add({s, *id, true, false}, t.normalizer_);
+        t.added_.add({s, *id, true, false, {}}, t.normalizer_);
       }
       auto id_of = [&](const std::string& token, const char* field) {
         auto id = t.token_to_id(token);
@@ -195,7 +195,7 @@ class TokenizerLoader {
         throw Error("added token \"" + content + "\": " + flag + "=true is not supported");
       }
     }
-    t.added_.add({content, a.at("id").get<int32_t>(), get_or(a, "special", false), get_or(a, "normalized", true)},
+    t.added_.add({content, a.at("id").get<int32_t>(), get_or(a, "special", false), get_or(a, "normalized", true), {}},
                  t.normalizer_);
   }
 

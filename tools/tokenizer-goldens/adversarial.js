@@ -42,6 +42,8 @@ const cases = [
   {text: '[CLS] hello [SEP] world [MASK][PAD][UNK]'},
   {text: '[SEP][SEP]x[SEP]y [[SEP]] [SEP [cls] [Sep] [ SEP ] Привет [MASK] мир'},
   {text: '[MASK]', add_special_tokens: false},
+  // Added tokens matched after normalization (bert-base-uncased-added only).
+  {text: 'Say HELLO WORLD, hello   world and Hello World! <ent>x<ent> <ENT> hello world', pair: 'héllo wörld'},
   // Empty and whitespace-only texts.
   {text: ''},
   {text: ' '},
