@@ -53,6 +53,7 @@ float bf16_to_fp32(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_
 
 void widen_to_fp32(ElementType type, const std::byte* src, std::size_t count, float* dst) {
   static_assert(std::endian::native == std::endian::little, "checkpoints are little-endian");
+  if (count == 0) return;  // empty tensors have no buffer; memcpy must not see a null pointer
   switch (type) {
     case ElementType::f32:
       std::memcpy(dst, src, count * 4);

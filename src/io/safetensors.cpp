@@ -187,7 +187,7 @@ void write_safetensors(const std::filesystem::path& file, const std::vector<Tens
     for (const auto& tensor : tensors) {
       std::size_t count = 1;
       for (const int64_t d : tensor.shape) count *= static_cast<std::size_t>(d);
-      out.write(reinterpret_cast<const char*>(tensor.data), static_cast<std::streamsize>(4 * count));
+      if (count > 0) out.write(reinterpret_cast<const char*>(tensor.data), static_cast<std::streamsize>(4 * count));
     }
   });
 }
