@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample data, with an already built ./build/bertcls.
+# The main job on the bundled sample data, with an already built ./build/bertcls: the
+# tutorial's train -> eval -> predict, offline (a rubert-tiny2-shaped model from scratch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bertcls=./build/bertcls
+data=data/rutweetcorp-sample
+out=${BERTCLS_DEMO_OUT:-out/demo}
 
 echo "== tokenize two texts with the rubert-tiny2 tokenizer"
 $bertcls tokenize --tokenizer data/rubert-tiny2 "Привет, мир!" "ёжик в тумане"
+
+echo "== train on $data/train.csv, keep the best epoch on $data/valid.csv"
+$bertcls train --train $data/train.csv --valid $data/valid.csv --out "$out" \
+  --epochs 2 --batch-size 32 --max-length 128 --lr 1e-4 --warmup-ratio 0.1 --seed 42 --log-every 20
+
+echo "== evaluate on the held-out $data/test.csv"
+$bertcls eval --model "$out/model" --data $data/test.csv
+
+echo "== predict two sentences"
+$bertcls predict --model "$out/model" "какой чудесный день, всё получилось" "опять всё сломалось, ужасно"

@@ -10,6 +10,8 @@ void add_tokenize_command(CLI::App& app);
 void add_download_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 
 }  // namespace bertcls::cli

@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   CLI::App app{"bertcls: fine-tune, evaluate and serve BERT text classifiers on a CPU"};
   app.set_version_flag("--version", bertcls::version());
   app.require_subcommand(1);
+  bertcls::cli::add_train_command(app);
+  bertcls::cli::add_eval_command(app);
   bertcls::cli::add_tokenize_command(app);
   bertcls::cli::add_download_command(app);
   bertcls::cli::add_predict_command(app);

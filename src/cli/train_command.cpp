@@ -1,0 +1,174 @@
+// bertcls train: the tutorial in one command. Reads the data, builds or loads the model,
+// fine-tunes with AdamW + linear warm-up + clipping, evaluates each epoch and keeps the
+// best epoch's model as the output folder.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/data_options.h"
+#include "common/error.h"
+#include "io/bert_config_json.h"
+#include "io/hub_download.h"
+#include "model/bert_checkpoint.h"
+#include "model/model_folder.h"
+#include "train/trainer.h"
+#include "train/valid_split.h"
+
+namespace bertcls::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TrainCommandOptions {
+  std::string model;
+  std::string preset = "rubert-tiny2";
+  std::string train_path, valid_path, out;
+  double valid_split = 0.1;
+  std::size_t max_length = 512;
+  bool no_bias_correction = false;
+  bool adam_eps_given = false;
+  std::string class_weights;
+  DataFlags data;
+  train::TrainerOptions trainer;
+};
+
+std::vector<io::Example> subset(const std::vector<io::Example>& all, const std::vector<std::size_t>& indices) {
+  std::vector<io::Example> out;
+  out.reserve(indices.size());
+  for (std::size_t i : indices) out.push_back(all[i]);
+  return out;
+}
+
+// The offline default: an untrained model of a preset shape with the bundled vocabulary.
+fs::path preset_folder(const std::string& preset) {
+  fs::path dir = fs::path(BERTCLS_DATA_DIR) / preset;
+  if (!fs::exists(dir / "config.json"))
+    throw Error("--preset " + preset + ": no such preset (known: rubert-tiny2, in " + BERTCLS_DATA_DIR + ")");
+  return dir;
+}
+
+void run_train(TrainCommandOptions o) {
+  io::DatasetOptions data = o.data.options();
+  io::Dataset train_set = io::read_dataset(o.train_path, data);
+  report_skipped(o.train_path, train_set);
+  std::vector<io::Example> train_examples, valid_examples;
+  std::string valid_name;
+  if (!o.valid_path.empty()) {
+    if (data.task != io::Task::Regression) data.labels = train_set.labels;
+    io::Dataset valid_set = io::read_dataset(o.valid_path, data);
+    report_skipped(o.valid_path, valid_set);
+    train_examples = std::move(train_set.examples);
+    valid_examples = std::move(valid_set.examples);
+    valid_name = o.valid_path;
+  } else if (o.valid_split > 0) {
+    train::TrainValidSplit split = train::split_train_valid(train_set.examples, data.task, o.valid_split, o.trainer.seed);
+    train_examples = subset(train_set.examples, split.train);
+    valid_examples = subset(train_set.examples, split.valid);
+    valid_name = o.train_path + " (--valid-split " + std::to_string(o.valid_split) + ")";
+  } else {
+    train_examples = std::move(train_set.examples);
+  }
+  std::vector<std::string> labels = train_set.labels.id2label();
+  if (data.task == io::Task::Regression) labels = {"LABEL_0"};
+  const int num_labels = static_cast<int>(labels.size());
+
+  fs::path source = o.model.empty() ? preset_folder(o.preset)
+                                    : io::resolve_model(o.model, io::HubSettings::from_environment());
+  text::Tokenizer tokenizer = text::Tokenizer::from_directory(source);
+  std::unique_ptr<model::BertClassifier> model;
+  if (o.model.empty()) {
+    model::BertConfig config = io::read_bert_config(source / "config.json");
+    config.id2label = labels;
+    model = std::make_unique<model::BertClassifier>(config, o.trainer.seed);
+    std::fprintf(stderr, "bertcls: training a %s-shaped model from scratch (no --model given)\n", o.preset.c_str());
+  } else {
+    model::PretrainedModel pretrained = model::load_pretrained(source, {.labels = labels, .init_seed = o.trainer.seed});
+    for (const auto& w : pretrained.report.warnings(source.string())) std::fprintf(stderr, "bertcls: %s\n", w.c_str());
+    model = std::make_unique<model::BertClassifier>(std::move(pretrained.model));
+  }
+  std::size_t max_length = std::min<std::size_t>(o.max_length, static_cast<std::size_t>(model->config().max_position_embeddings));
+
+  train::EncodedExamples train_encoded = train::encode_examples(tokenizer, train_examples, max_length, o.train_path);
+  train::EncodedExamples valid_encoded = train::encode_examples(tokenizer, valid_examples, max_length, valid_name);
+  std::fprintf(stderr, "bertcls: %zu training and %zu validation examples, %d labels, max length %zu\n",
+               train_examples.size(), valid_examples.size(), num_labels, max_length);
+
+  if (o.no_bias_correction) {
+    o.trainer.adamw.bias_correction = false;
+    // transformers.AdamW's own default eps, unless the user chose one.
+    if (!o.adam_eps_given) o.trainer.adamw.eps = train::AdamWOptions::transformers_no_bias_correction().eps;
+  }
+  if (o.class_weights == "balanced") o.trainer.balanced_class_weights = true;
+  else if (!o.class_weights.empty()) throw Error("--class-weights: only 'balanced' is supported, got '" + o.class_weights + "'");
+
+  fs::create_directories(o.out);
+  const fs::path model_dir = fs::path(o.out) / "model";
+  std::ofstream metrics(fs::path(o.out) / "metrics.jsonl", std::ios::app);
+  train::TrainerCallbacks callbacks;
+  callbacks.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  callbacks.on_epoch = [&](const train::EpochReport& r) {
+    nlohmann::ordered_json line = {{"epoch", r.epoch},           {"step", r.steps},
+                                   {"train_loss", r.train_loss}, {"samples_per_second", r.samples_per_second},
+                                   {"best", r.best}};
+    if (r.valid) {
+      line["valid_loss"] = r.valid->loss;
+      line["valid_score"] = r.valid->score();
+      if (r.valid->task == io::Task::SingleLabel) {
+        line["valid_accuracy"] = r.valid->classification.accuracy;
+        line["valid_f1_macro"] = r.valid->classification.macro.f1;
+      }
+    }
+    metrics << line.dump() << "\n" << std::flush;
+  };
+  callbacks.on_best = [&](const model::BertClassifier& m) { model::save_model_folder(m, &tokenizer, model_dir); };
+  const train::EncodedDataset train_data{train_examples, train_encoded};
+  const train::EncodedDataset valid_data{valid_examples, valid_encoded};
+  train::fit(*model, data.task, num_labels, train_data, valid_examples.empty() ? nullptr : &valid_data, o.trainer,
+             callbacks);
+  std::printf("%s\n", model_dir.c_str());
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto o = std::make_shared<TrainCommandOptions>();
+  auto& t = o->trainer;
+  CLI::App* cmd = app.add_subcommand("train", "Fine-tune a BERT classifier; the best epoch's model goes to OUT/model");
+  cmd->add_option("--model", o->model, "Model folder or hub name ORG/NAME (default: --preset from scratch)");
+  cmd->add_option("--preset", o->preset, "Shape and vocabulary of a from-scratch model")->capture_default_str();
+  cmd->add_option("--train", o->train_path, "Training data (.csv, .tsv, .jsonl)")->required();
+  cmd->add_option("--valid", o->valid_path, "Validation data (default: --valid-split of --train)");
+  cmd->add_option("--valid-split", o->valid_split, "Stratified share of --train held out when no --valid")
+      ->capture_default_str();
+  cmd->add_option("--out", o->out, "Output folder: model/ (best epoch) and metrics.jsonl")->required();
+  o->data.add_to(cmd);
+  cmd->add_option("--epochs", t.epochs, "Passes over the training data")->capture_default_str();
+  cmd->add_option("--batch-size", t.batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-length", o->max_length, "Tokens per text, special tokens included")->capture_default_str();
+  cmd->add_option("--lr", t.lr, "Peak learning rate")->capture_default_str();
+  cmd->add_option("--weight-decay", t.adamw.weight_decay, "AdamW weight decay (not on biases and LayerNorm)")
+      ->capture_default_str();
+  cmd->add_option("--adam-beta1", t.adamw.beta1, "AdamW beta1")->capture_default_str();
+  cmd->add_option("--adam-beta2", t.adamw.beta2, "AdamW beta2")->capture_default_str();
+  cmd->add_option("--adam-eps", t.adamw.eps, "AdamW epsilon")->capture_default_str();
+  cmd->add_flag("--no-bias-correction", o->no_bias_correction,
+                "AdamW without bias correction, as transformers.AdamW(correct_bias=False) (eps 1e-6 unless --adam-eps)");
+  cmd->add_option("--warmup-steps", t.warmup_steps, "Linear warm-up steps")->capture_default_str();
+  cmd->add_option("--warmup-ratio", t.warmup_ratio, "Warm-up as a share of all steps")->capture_default_str();
+  cmd->add_option("--max-grad-norm", t.max_grad_norm, "Gradient clipping norm (0: none)")->capture_default_str();
+  cmd->add_option("--grad-accum", t.grad_accum, "Batches per optimizer step")->capture_default_str();
+  cmd->add_option("--max-steps", t.max_steps, "Stop after this many optimizer steps (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--class-weights", o->class_weights, "'balanced': weight classes as sklearn does");
+  cmd->add_option("--seed", t.seed, "Seed of the split, batch order, dropout and new weights")->capture_default_str();
+  cmd->add_option("--log-every", t.log_every, "Optimizer steps between progress lines")->capture_default_str();
+  cmd->callback([o, cmd] {
+    o->adam_eps_given = cmd->count("--adam-eps") > 0;
+    run_train(*o);
+  });
+}
+
+}  // namespace bertcls::cli

@@ -1,0 +1,106 @@
+// bertcls train and eval as a user runs them: a model folder, metrics.jsonl, a report,
+// and errors that name the file and line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_runner.h"
+#include "tiny_model.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+class TrainCommand : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir = new fs::path(fs::temp_directory_path() / ("bertcls_train_" + std::to_string(::getpid())));
+    bertcls::test::make_tiny_model_folder(*dir / "base");
+    std::ofstream train(*dir / "train.csv");
+    train << "text,label\n";
+    const char* positive[] = {"отличный день", "люблю это", "как хорошо", "прекрасная погода", "ура победа"};
+    const char* negative[] = {"ужасный день", "ненавижу это", "как плохо", "мерзкая погода", "опять провал"};
+    for (int round = 0; round < 4; ++round)
+      for (int i = 0; i < 5; ++i) train << positive[i] << " " << round << ",1\n" << negative[i] << " " << round << ",0\n";
+    std::ofstream(*dir / "valid.csv") << "text,label\nочень хорошо,1\nочень плохо,0\n";
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir);
+    delete dir;
+  }
+  static std::string path(const char* name) { return "'" + (*dir / name).string() + "'"; }
+  static fs::path* dir;
+};
+fs::path* TrainCommand::dir = nullptr;
+
+TEST_F(TrainCommand, TrainsEvaluatesAndPredictsFromTheSavedFolder) {
+  auto r = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("train.csv") + " --valid " +
+                                  path("valid.csv") + " --out " + path("run") +
+                                  " --epochs 2 --batch-size 8 --lr 1e-3 --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, (*dir / "run" / "model").string() + "\n");
+  EXPECT_NE(r.err.find("epoch 2 done"), std::string::npos) << r.err;
+  json config = json::parse(std::ifstream(*dir / "run" / "model" / "config.json"));
+  EXPECT_EQ(config["id2label"], json({{"0", "0"}, {"1", "1"}}));
+  std::ifstream metrics(*dir / "run" / "metrics.jsonl");
+  int epochs = 0;
+  for (std::string line; std::getline(metrics, line); ++epochs) EXPECT_TRUE(json::parse(line).contains("valid_f1_macro"));
+  EXPECT_EQ(epochs, 2);
+
+  auto eval = bertcls::test::run_cli("eval --model " + path("run/model") + " --data " + path("valid.csv") + " --json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  json report = json::parse(eval.out);
+  EXPECT_EQ(report["examples"], 2);
+  EXPECT_EQ(report["confusion_matrix"].size(), 2u);
+  EXPECT_TRUE(report["macro"].contains("f1"));
+  auto text_report = bertcls::test::run_cli("eval --model " + path("run/model") + " --data " + path("train.csv"));
+  ASSERT_EQ(text_report.exit_code, 0) << text_report.err;
+  EXPECT_NE(text_report.out.find("accuracy"), std::string::npos) << text_report.out;
+  EXPECT_NE(text_report.out.find("macro avg"), std::string::npos) << text_report.out;
+
+  auto predict = bertcls::test::run_cli("predict --model " + path("run/model") + " 'очень хорошо'");
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  EXPECT_TRUE(json::parse(predict.out).contains("scores"));
+}
+
+TEST_F(TrainCommand, ASeedMakesARunRepeatable) {
+  std::string common = "train --model " + path("base") + " --train " + path("train.csv") +
+                       " --epochs 1 --batch-size 4 --lr 1e-3 --seed 9 --log-every 1 --out ";
+  auto a = bertcls::test::run_cli(common + path("seed_a"));
+  auto b = bertcls::test::run_cli(common + path("seed_b"));
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  auto losses = [](const std::string& err) {
+    std::string out;
+    std::istringstream in(err);
+    for (std::string line; std::getline(in, line);)
+      if (line.find("loss") != std::string::npos) out += line.substr(0, line.find(",")) + "\n";  // not the speed
+    return out;
+  };
+  EXPECT_FALSE(losses(a.err).empty());
+  EXPECT_EQ(losses(a.err), losses(b.err));
+}
+
+TEST_F(TrainCommand, BadDataNamesFileLineAndColumn) {
+  std::ofstream(*dir / "unknown_label.csv") << "text,label\nхорошо,1\nплохо,7\n";
+  auto unknown = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("train.csv") +
+                                        " --valid " + path("unknown_label.csv") + " --out " + path("bad"));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("unknown_label.csv:3"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("'7'"), std::string::npos) << unknown.err;
+  std::ofstream(*dir / "no_label.csv") << "text,target\nхорошо,1\n";
+  auto missing = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("no_label.csv") +
+                                        " --out " + path("bad"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("label"), std::string::npos) << missing.err;
+  auto weights = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("train.csv") +
+                                        " --class-weights inverse --out " + path("bad"));
+  EXPECT_EQ(weights.exit_code, 1);
+  EXPECT_NE(weights.err.find("--class-weights"), std::string::npos) << weights.err;
+}
+
+}  // namespace
