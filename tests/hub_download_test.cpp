@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "fake_hub.h"
 #include "io/hub_download.h"
+#include "tiny_model.h"
 
 namespace fs = std::filesystem;
 using bertcls::io::HubCache;
@@ -231,6 +232,25 @@ TEST_F(HubDownload, TheDownloadCommandPrintsTheSnapshotFolder) {
   r = bertcls::test::run_cli_with_env(env, "download acme/missing");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("acme/missing: repository not found"), std::string::npos) << r.err;
+}
+
+TEST_F(HubDownload, TrainTakesAHubNameAndUsesTheCachedSnapshot) {
+  // The hub serves a real (tiny) model folder; the weights go through the LFS path.
+  fs::path folder = bertcls::test::make_tiny_model_folder(cache_root / "published");
+  hub.files.clear();
+  for (const auto& entry : fs::directory_iterator(folder))
+    hub.files[entry.path().filename().string()] = {read(entry.path()), entry.path().extension() == ".safetensors"};
+  std::ofstream(cache_root / "train.csv") << "text,label\nхорошо,1\nплохо,0\nотлично,1\nужасно,0\n";
+  std::string env = "HF_ENDPOINT=" + hub.endpoint() + " HF_HUB_CACHE='" + (cache_root / "hub").string() + "' ";
+  std::string args = "train --model acme/tiny-bert --train '" + (cache_root / "train.csv").string() +
+                     "' --valid-split 0 --epochs 1 --batch-size 2 --out '" + (cache_root / "run").string() + "'";
+  auto r = bertcls::test::run_cli_with_env(env, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(cache_root / "run" / "model" / "model.safetensors"));
+  EXPECT_TRUE(fs::is_symlink(cache_root / "hub" / "models--acme--tiny-bert" / "snapshots" / hub.commit / "model.safetensors"));
+  // Offline, the cached snapshot serves the same name without the hub.
+  auto offline = bertcls::test::run_cli_with_env(env + "HF_HUB_OFFLINE=1 ", args);
+  EXPECT_EQ(offline.exit_code, 0) << offline.err;
 }
 
 TEST(HubCacheLocation, FollowsTheHuggingfaceHubEnvironmentVariables) {
