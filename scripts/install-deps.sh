@@ -13,6 +13,8 @@ packages=(
   libcurl4-openssl-dev     # hub download
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev # libFuzzer targets
+  chromium chromium-driver # the page bertcls serve serves, tested in a headless browser
+  wrk curl                 # bench/serve_load.sh
 )
 
 missing=()
