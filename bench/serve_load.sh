@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Load test of `bertcls serve` with wrk: a rubert-tiny2-shaped model (trained from
+# scratch for one step, so its folder is a real one), real tweets POSTed to /predict at 1,
+# 8 and 64 connections, then a run where every 4th request is malformed, which must get
+# no 5xx and leave the server alive and healthy. Exits non-zero if it does not.
+# Needs a Release build in build/, wrk and curl (scripts/install-deps.sh).
+#   bench/serve_load.sh [SECONDS_PER_RUN=5]
+# SERVE_ARGS adds options to `bertcls serve` (e.g. SERVE_ARGS="--http-threads 64").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+bertcls=./build/bertcls
+data=data/rutweetcorp-sample
+max_body=65536
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "serve_load: FAIL: $*" >&2; exit 1; }
+
+echo "== model: rubert-tiny2 shape, one training step on $data/train.csv"
+head -n 51 $data/valid.csv >"$work/valid.csv"  # the model is not the point: validate quickly
+$bertcls train --train $data/train.csv --valid "$work/valid.csv" --out "$work/train" \
+  --epochs 1 --max-steps 1 --batch-size 8 --max-length 128 --log-every 1 >"$work/train.log" 2>&1 ||
+  { cat "$work/train.log"; fail "bertcls train"; }
+# The texts column of the held-out file: no quoting, the label is the last field.
+tail -n +2 $data/test.csv | sed 's/,[^,]*$//' >"$work/texts.txt"
+
+# --port 0 takes a free port; the server prints the one it got.
+$bertcls serve --model "$work/train/model" --port 0 --max-body-bytes $max_body ${SERVE_ARGS:-} 2>"$work/serve.log" &
+server_pid=$!
+port=""
+for _ in $(seq 300); do
+  port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$work/serve.log")
+  [[ -n $port ]] && curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+  kill -0 $server_pid 2>/dev/null || { cat "$work/serve.log"; fail "the server exited at start"; }
+  sleep 0.1
+done
+[[ -n $port ]] || fail "no /health answer within 30 s"
+url="http://127.0.0.1:$port"
+
+# One wrk run; prints its RESULT line (see serve_load.lua).
+run() {
+  local clients=$1; shift
+  wrk -t $((clients < 2 ? clients : 2)) -c "$clients" -d "${seconds}s" --timeout 10s \
+    -s bench/serve_load.lua "$url/predict" -- "$work/texts.txt" "$@" | grep '^RESULT'
+  # Requests wrk sent but stopped waiting for still run; /health queues behind them in
+  # the server's FIFO of connections, so its answer means the next run starts on an
+  # idle server.
+  curl -sf --max-time 60 "$url/health" >/dev/null || fail "no /health answer after $clients clients"
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+row() {
+  printf "%-10s %8s %8s %9s %9s %7s %7s\n" "$1" "$(field rps "$2")" "$(field requests "$2")" \
+    "$(field p50_ms "$2")" "$(field p99_ms "$2")" "$(field non2xx "$2")" "$(field s5xx "$2")"
+}
+
+echo "== $(nproc) cores, load: $(uptime | sed 's/.*load average/load average/'), ${seconds} s per run"
+printf "%-10s %8s %8s %9s %9s %7s %7s\n" clients req/s requests "p50 ms" "p99 ms" non-2xx 5xx
+for clients in 1 8 64; do
+  result=$(run $clients)
+  row "$clients" "$result"
+  [[ $(field non2xx "$result") == 0 ]] || fail "$clients clients: valid requests got non-2xx answers"
+done
+
+result=$(run 16 4 $((max_body + 1000)))
+row "16 mixed" "$result"
+echo "   (every 4th request malformed: $(field s4xx "$result") answered 4xx, $(field socket_errors "$result") socket errors)"
+
+# The server's own count of 5xx answers, over all runs.
+server_5xx=$(curl -sf "$url/metrics" | awk '/^bertcls_requests_total\{.*status="5[0-9][0-9]"\}/ { n += $2 } END { print n + 0 }')
+kill -0 $server_pid 2>/dev/null || fail "the server died under malformed requests"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$url/health") == 200 ]] || fail "/health is not 200 after the runs"
+[[ $(field s5xx "$result") == 0 && $server_5xx == 0 ]] ||
+  fail "5xx answers: wrk saw $(field s5xx "$result") in the mixed run, /metrics counts $server_5xx"
+[[ $(field s4xx "$result") -gt 0 ]] || fail "the mixed run got no 4xx: malformed requests were not sent"
+echo "serve_load: OK (no 5xx, server alive, /health 200)"
