@@ -33,6 +33,16 @@ InferenceServer::InferenceServer(const std::filesystem::path& model_dir, std::st
   http_->set_payload_max_length(options_.max_body_bytes);
   http_->set_read_timeout(options_.read_timeout_s, 0);
   http_->set_write_timeout(options_.read_timeout_s, 0);
+  // httplib sends a response's headers and body in separate writes; with Nagle on, the
+  // body waits for the client's delayed ACK of the headers: 40 ms on every request but a
+  // connection's first (measured with wrk on keep-alive connections: 26 ms mean on /health).
+  http_->set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind a port a live one
+  // holds and take half its connections; SO_REUSEADDR alone still allows a quick restart.
+  http_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   install_routes();
 }
 
