@@ -123,6 +123,22 @@ TEST_F(Serve, KeptAliveConnectionsAreNotHeldBackByNagle) {
   EXPECT_LT(ms, 400);
 }
 
+TEST_F(Serve, IdleKeptAliveConnectionsDoNotStallANewClient) {
+  start();
+  // A few browsers with the page open each keep connections idle between requests.
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 16; ++i) {
+    idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", server->port()));
+    idle.back()->set_keep_alive(true);
+    ASSERT_EQ(idle.back()->Get("/health")->status, 200);
+  }
+  auto begin = std::chrono::steady_clock::now();
+  auto r = httplib::Client("127.0.0.1", server->port()).Get("/health");
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  ASSERT_TRUE(r);
+  EXPECT_LT(seconds, 1.0) << "waited for an idle connection's keep-alive time (5 s) to end";
+}
+
 TEST_F(Serve, PredictAnswersAsTextEmbeddingsInferenceDoes) {
   start();
   auto [status, single] = post_json(R"({"inputs": "какой хороший день"})");

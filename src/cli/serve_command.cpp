@@ -65,7 +65,7 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--timeout-ms", s.timeout_ms, "Longest wait for a result before 503")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--http-threads", s.http_threads, "Threads reading requests and tokenizing")
+  cmd->add_option("--http-threads", s.http_threads, "Connections served at once (reading, tokenizing); more wait")
       ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->callback([o] { run_serve(*o); });
 }

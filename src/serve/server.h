@@ -27,7 +27,9 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   int max_inputs = 64;
   int timeout_ms = 10000;
-  int http_threads = 8;
+  // httplib gives each connection a thread until it closes, idle keep-alive time (5 s)
+  // included: with 8, eight idle browser connections stalled every other client for 5 s.
+  int http_threads = 64;
   int read_timeout_s = 5;  // a client that stalls mid-request this long is dropped
   BatcherOptions batcher;
 };
