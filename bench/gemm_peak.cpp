@@ -1,0 +1,86 @@
+// The machine's fp32 GEMM roofline at the sizes a training step of a model uses, measured
+// through the engine's own seam (tensor::gemm, all threads): for each dense layer of an
+// encoder layer (fused QKV C -> 3C, attention output C -> C, intermediate C -> I, output
+// I -> C) its forward product and both backward products (input and weight gradients),
+// on T tokens. Prints one JSON line for bench/run.py: GFLOP/s of each shape (best of
+// REPEATS), the best of them (the peak used for model-FLOPs utilisation) and the rate of
+// the whole mix (one of each, as one layer's step runs them).
+//
+//   bench/gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "io/bert_config_json.h"
+#include "tensor/gemm.h"
+
+using namespace bertcls;
+using tensor::Trans;
+
+namespace {
+
+struct Shape {
+  const char* what;
+  Trans ta, tb;
+  int m, n, k;
+};
+
+// Best wall time of `repeats` products C[m,n] = op(A) op(B), operands row-major and
+// shaped as the engine's linear layers pass them.
+double best_seconds(const Shape& s, int repeats) {
+  const int rows_a = s.ta == Trans::no ? s.m : s.k, cols_a = s.ta == Trans::no ? s.k : s.m;
+  const int rows_b = s.tb == Trans::no ? s.k : s.n, cols_b = s.tb == Trans::no ? s.n : s.k;
+  std::vector<float> a(static_cast<std::size_t>(rows_a) * cols_a, 0.5f), b(static_cast<std::size_t>(rows_b) * cols_b, 0.25f);
+  std::vector<float> c(static_cast<std::size_t>(s.m) * s.n);
+  double best = 1e30;
+  for (int r = 0; r < repeats + 1; ++r) {  // the first call also pages the buffers in
+    const auto t0 = std::chrono::steady_clock::now();
+    tensor::gemm(s.ta, s.tb, s.m, s.n, s.k, 1.0f, a.data(), cols_a, b.data(), cols_b, 0.0f, c.data(), s.n);
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (r > 0) best = std::min(best, t);
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5]\n");
+    return 2;
+  }
+  const model::BertConfig config = io::read_bert_config(argv[1]);
+  const int T = argc > 2 ? std::stoi(argv[2]) : 800, repeats = argc > 3 ? std::stoi(argv[3]) : 5;
+  const int C = config.hidden_size, I = config.intermediate_size;
+
+  std::vector<Shape> shapes;
+  const struct {
+    const char* name;
+    int in, out;
+  } layers[] = {{"qkv", C, 3 * C}, {"attn_out", C, C}, {"fc1", C, I}, {"fc2", I, C}};
+  for (const auto& l : layers) {
+    shapes.push_back({l.name, Trans::no, Trans::yes, T, l.out, l.in});  // out = in W^T
+    shapes.push_back({l.name, Trans::no, Trans::no, T, l.in, l.out});   // d in = d out W
+    shapes.push_back({l.name, Trans::yes, Trans::no, l.out, l.in, T});  // d W = d out^T in
+  }
+  const char* pass[] = {"forward", "dinput", "dweight"};
+
+  double peak = 0, flops_total = 0, seconds_total = 0;
+  std::string rows;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const Shape& s = shapes[i];
+    const double flops = 2.0 * s.m * s.n * s.k, seconds = best_seconds(s, repeats);
+    peak = std::max(peak, flops / seconds);
+    flops_total += flops;
+    seconds_total += seconds;
+    char row[160];
+    std::snprintf(row, sizeof row, "%s{\"layer\": \"%s\", \"pass\": \"%s\", \"mnk\": [%d, %d, %d], \"gflops\": %.1f}",
+                  i ? ", " : "", s.what, pass[i % 3], s.m, s.n, s.k, flops / seconds / 1e9);
+    rows += row;
+  }
+  std::printf("{\"peak_gflops\": %.1f, \"mix_gflops\": %.1f, \"tokens\": %d, \"shapes\": [%s]}\n", peak / 1e9,
+              flops_total / seconds_total / 1e9, T, rows.c_str());
+  return 0;
+}

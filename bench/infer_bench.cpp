@@ -1,0 +1,65 @@
+// Inference speed of TextClassifier (tokenization included, as `bertcls predict` and
+// `serve` run it): throughput over N texts at batch 32 (the classifier sorts them by
+// length and packs each batch), the median of ROUNDS passes; then single-text latency,
+// one classify() call per text for LATENCY texts, p50 and p99. A warm-up pass is not
+// timed. Prints one JSON line for bench/run.py.
+//
+//   bench/infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "model/text_classifier.h"
+
+using namespace bertcls;
+using Clock = std::chrono::steady_clock;
+
+static double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// The q-quantile (0..1) of a sample, nearest rank.
+static double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200]\n");
+    return 2;
+  }
+  const std::size_t n = argc > 3 ? std::stoul(argv[3]) : 1024;
+  const int rounds = argc > 4 ? std::stoi(argv[4]) : 3;
+  const std::size_t latency_texts = argc > 5 ? std::stoul(argv[5]) : 200;
+
+  model::TextClassifier classifier = model::TextClassifier::load(argv[1]);
+  std::vector<model::TextInput> texts;
+  std::ifstream f(argv[2], std::ios::binary);
+  for (std::string line; std::getline(f, line) && texts.size() < std::max(n, latency_texts);)
+    texts.push_back({line, std::nullopt});
+  if (texts.size() < std::max(n, latency_texts)) {
+    std::fprintf(stderr, "infer_bench: %s has fewer than %zu lines\n", argv[2], std::max(n, latency_texts));
+    return 2;
+  }
+  const std::vector<model::TextInput> batch_texts(texts.begin(), texts.begin() + static_cast<long>(n));
+
+  classifier.classify({texts.begin(), texts.begin() + 32});  // warm-up: arena, thread pool, caches
+  std::vector<double> pass_seconds;
+  for (int r = 0; r < rounds; ++r) {
+    const auto t0 = Clock::now();
+    classifier.classify(batch_texts, 32);
+    pass_seconds.push_back(seconds_since(t0));
+  }
+  std::vector<double> latency_ms;
+  for (std::size_t i = 0; i < latency_texts; ++i) {
+    const auto t0 = Clock::now();
+    classifier.classify({texts[i]}, 1);
+    latency_ms.push_back(1e3 * seconds_since(t0));
+  }
+  std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",
+              static_cast<double>(n) / quantile(pass_seconds, 0.5), quantile(latency_ms, 0.5),
+              quantile(latency_ms, 0.99));
+  return 0;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""bertcls against its references, every workload interleaved, one table of medians and ratios.
+
+    bench/run.py [--quick] [--rounds N]
+
+Needs a Release build in build/ with -DBERTCLS_BENCH=ON, Debian's PyTorch for
+/usr/bin/python3, node + npm, and ../shared/data/rutweetcorp. Everything generated (random
+checkpoints of the rubert-tiny2 and bert-base shapes, ONNX exports, token ids, npm
+packages) goes to bench/.cache and bench/node_modules, built once.
+
+Each round runs every workload once per implementation, one process per run (load time is
+never timed: each program times its own steady state). Medians are over rounds; a ratio
+is bertcls's median over the reference's, both from this invocation. Peak memory is each
+run's maximum resident set (wait4's rusage), so it includes the interpreter and loading.
+"""
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+CACHE = os.path.join(BENCH, ".cache")
+BUILD = os.path.join(ROOT, "build")
+DATA = os.path.join(ROOT, "..", "shared", "data")
+PY = "/usr/bin/python3"  # Debian's PyTorch lives there, not in the first python3 on PATH
+SHAPES = {
+    "tiny2": (os.path.join(ROOT, "data", "rubert-tiny2"), os.path.join(ROOT, "data", "rubert-tiny2")),
+    "bert-base": (os.path.join(DATA, "tokenizers", "bert-base-uncased"),) * 2,
+}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, env=None):
+    """(JSON result of the program's last stdout line, max RSS in MiB)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode()
+        if proc.returncode != 0:
+            sys.exit("bench: %s failed (%d):\n%s%s" % (" ".join(cmd), proc.returncode, text, err.read().decode()))
+    return json.loads(text.strip().splitlines()[-1]), usage.ru_maxrss / 1024.0
+
+
+def prepare():
+    """Builds the cache once: texts, checkpoints, token ids, ONNX exports, npm packages."""
+    for tool in ("finetune_bench", "infer_bench", "gemm_peak", "tokenize_bench"):
+        if not os.path.exists(os.path.join(BUILD, "bench", tool)):
+            sys.exit("bench: build/bench/%s missing: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "
+                     "-DBERTCLS_BENCH=ON && cmake --build build" % tool)
+    os.makedirs(CACHE, exist_ok=True)
+    texts_csv, texts_txt = os.path.join(CACHE, "texts.csv"), os.path.join(CACHE, "texts.txt")
+    if not os.path.exists(texts_txt):
+        rows = []
+        for name in ("valid.csv", "test.csv", "extra.csv"):
+            with open(os.path.join(DATA, "rutweetcorp", name), newline="") as f:
+                rows += list(csv.DictReader(f))
+        with open(texts_csv, "w") as f:
+            f.write("text,label\n" + "".join("%s,%s\n" % (r["text"], r["label"]) for r in rows))
+        with open(texts_txt, "w") as f:
+            f.write("".join(r["text"] + "\n" for r in rows))
+    for shape, (config_dir, tokenizer_dir) in SHAPES.items():
+        folder = os.path.join(CACHE, shape)
+        if not os.path.exists(os.path.join(folder, "model.safetensors")):
+            log("bench: random %s checkpoint" % shape)
+            subprocess.check_call([PY, "tools/make_random_checkpoint.py", os.path.join(config_dir, "config.json"),
+                                   tokenizer_dir, folder], cwd=ROOT)
+        ids = os.path.join(CACHE, shape + ".ids.jsonl")
+        if not os.path.exists(ids):
+            with open(ids + ".tmp", "w") as f:
+                subprocess.check_call([os.path.join(BUILD, "bertcls"), "tokenize", "--tokenizer", folder, "--input",
+                                       texts_txt, "--max-length", "512"], stdout=f, cwd=ROOT)
+            os.replace(ids + ".tmp", ids)
+        onnx = os.path.join(CACHE, shape + ".onnx")
+        if not os.path.exists(onnx):
+            log("bench: ONNX export of %s" % shape)
+            subprocess.check_call([PY, "bench/export_onnx.py", folder, onnx + ".tmp"], cwd=ROOT)
+            os.replace(onnx + ".tmp", onnx)
+    if not os.path.exists(os.path.join(BENCH, "node_modules", "onnxruntime-node")):
+        subprocess.check_call(["npm", "install", "--silent"], cwd=BENCH)
+    return texts_csv, texts_txt
+
+
+def machine():
+    info = {}
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            info.setdefault(key.strip(), value.strip())
+    flags = info.get("flags", "").split()
+    simd = [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_tile") if f in flags]
+    return "%s, %d cores, %s" % (info.get("model name", "?"), os.cpu_count(), " ".join(simd) or "no avx2")
+
+
+def mean_tokens_per_batch(shape):
+    with open(os.path.join(CACHE, shape + ".ids.jsonl")) as f:
+        lengths = [len(json.loads(line)["ids"]) for line in f]
+    return round(32 * sum(lengths) / len(lengths))
+
+
+def workloads(quick, texts_csv, texts_txt):
+    """name -> {implementation: (command, environment)}; every command prints one JSON line.
+
+    bert-base-uncased's vocabulary splits these Russian texts into about 86 tokens each
+    (rubert-tiny2's: 24), so a bert-base step is about 1.4 TFLOP: few steps, and none
+    in --quick."""
+    torch_env = {"OMP_WAIT_POLICY": "PASSIVE"}
+    fb, ib = os.path.join(BUILD, "bench", "finetune_bench"), os.path.join(BUILD, "bench", "infer_bench")
+    # shape: (bertcls warm-up, timed steps), (PyTorch warm-up, timed), (texts, passes, latency texts)
+    plan = {"tiny2": ((3, 30), (2, 15), (1024, 3, 200)), "bert-base": ((1, 3), (1, 2), (64, 1, 10))}
+    if quick:
+        plan = {"tiny2": ((3, 8), (2, 4), (256, 2, 50))}
+    w = {}
+    for shape, ((warm, steps), (tw, ts), infer) in plan.items():
+        folder, ids = os.path.join(CACHE, shape), os.path.join(CACHE, shape + ".ids.jsonl")
+        w["train " + shape] = {
+            "bertcls": ([fb, folder, texts_csv, "32", str(warm), str(steps)], None),
+            "PyTorch": ([PY, "bench/torch_bench.py", "train", folder, ids, "32", "0", str(tw), str(ts)], torch_env),
+        }
+        if shape == "tiny2":
+            w["train tiny2"]["tutorial"] = (
+                [PY, "bench/torch_bench.py", "train", folder, ids, "2", "512", "2", "3" if quick else "8"], torch_env)
+        n, passes, latency = (str(v) for v in infer)
+        w["infer " + shape] = {
+            "bertcls": ([ib, folder, texts_txt, n, passes, latency], None),
+            "PyTorch": ([PY, "bench/torch_bench.py", "infer", folder, ids, n, passes, latency], torch_env),
+            "ORT": (["node", "bench/ort-bench.js", os.path.join(CACHE, shape + ".onnx"), ids, n, passes, latency], None),
+        }
+    return w
+
+
+TARGETS = {  # (workload, metric, reference): (comparison, bound) on bertcls / reference
+    ("train tiny2", "samples_per_s", "PyTorch"): (">=", 3.0),
+    ("train tiny2", "samples_per_s", "tutorial"): (">=", 50.0),
+    ("train bert-base", "samples_per_s", "PyTorch"): (">=", 1.5),
+    ("infer tiny2", "texts_per_s", "ORT"): (">=", 1.5),
+    ("infer tiny2", "p50_ms", "ORT"): ("<=", 1.0),
+    ("infer bert-base", "texts_per_s", "ORT"): (">=", 1.5),
+    ("infer bert-base", "p50_ms", "ORT"): ("<=", 1.0),
+}
+
+
+def verdict(workload, metric, reference, ratio):
+    target = TARGETS.get((workload, metric, reference))
+    if metric == "max_rss_mib" and reference == "PyTorch":
+        target = ("<=", 1.0)
+    if not target:
+        return ""
+    op, bound = target
+    met = ratio >= bound if op == ">=" else ratio <= bound
+    return "%s %g %s" % (op, bound, "met" if met else "MISSED")
+
+
+def tokenize_ratio():
+    out = subprocess.run(["bench/tokenize.sh", "data/rubert-tiny2", os.path.join(CACHE, "texts.txt")], cwd=ROOT,
+                         check=True, capture_output=True, text=True).stdout
+    log(out.rstrip())
+    rate = lambda who: next(float(l.split(": ")[1].split()[0]) for l in out.splitlines() if l.startswith(who + " 1 thread"))
+    return rate("bertcls"), rate("hf")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps and texts, one round (under 2 minutes)")
+    parser.add_argument("--rounds", type=int, help="repetitions of every run (default 3, --quick 1)")
+    args = parser.parse_args()
+    rounds = args.rounds or (1 if args.quick else 3)
+    started = time.time()
+    texts_csv, texts_txt = prepare()
+    load_before = os.getloadavg()
+    base_config = os.path.join(CACHE, "bert-base", "config.json")
+    gemm_cmd = [os.path.join(BUILD, "bench", "gemm_peak"), base_config, str(mean_tokens_per_batch("bert-base"))]
+    work = workloads(args.quick, texts_csv, texts_txt)
+
+    results = {}  # (workload, implementation) -> list of (result, rss)
+    gemm = []
+    for r in range(rounds):
+        gemm.append(run(gemm_cmd)[0])
+        for name, impls in work.items():
+            for impl, (cmd, env) in impls.items():
+                log("bench: round %d/%d: %s, %s" % (r + 1, rounds, name, impl))
+                results.setdefault((name, impl), []).append(run(cmd, env))
+    ours_tok, hf_tok = tokenize_ratio()
+    load_after = os.getloadavg()
+
+    med = lambda name, impl, key: statistics.median(
+        rss if key == "max_rss_mib" else res[key] for res, rss in results[(name, impl)])
+    peak = statistics.median(g["peak_gflops"] for g in gemm)
+    mix = statistics.median(g["mix_gflops"] for g in gemm)
+    print("machine: %s; load average %.2f before, %.2f after (1 min)" % (machine(), load_before[0], load_after[0]))
+    print("rounds: %d%s; wall time %.0f s" % (rounds, " (--quick)" if args.quick else "", time.time() - started))
+    print()
+    row = "| %-15s | %-13s | %10s | %-9s | %10s | %7s | %-13s |"
+    print(row % ("workload", "metric", "bertcls", "reference", "reference", "ratio", "target"))
+    print(row % (("---",) * 7))
+    for name, impls in work.items():
+        metrics = ["samples_per_s"] if name.startswith("train") else ["texts_per_s", "p50_ms", "p99_ms"]
+        for metric in metrics + ["max_rss_mib"]:
+            ours = med(name, "bertcls", metric)
+            for ref in (i for i in impls if i != "bertcls"):
+                theirs = med(name, ref, metric)
+                print(row % (name, metric, "%.1f" % ours, ref, "%.1f" % theirs, "%.2f" % (ours / theirs),
+                             verdict(name, metric, ref, ours / theirs)))
+    print(row % ("tokenize", "texts_per_s", "%.0f" % ours_tok, "HF Rust", "%.0f" % hf_tok, "%.2f" % (ours_tok / hf_tok),
+                 ""))
+    print()
+    print("GEMM roofline (tensor::gemm, bert-base layer shapes at %d tokens): peak %.1f GFLOP/s, layer mix %.1f GFLOP/s"
+          % (gemm[0]["tokens"], peak, mix))
+    for i, shape in enumerate(gemm[0]["shapes"]):
+        rate = statistics.median(g["shapes"][i]["gflops"] for g in gemm)
+        print("  %-8s %-7s m,n,k=%-16s %.1f GFLOP/s" % (shape["layer"], shape["pass"], shape["mnk"], rate))
+    if ("train bert-base", "bertcls") in results:
+        flops = statistics.median(res["model_flops_per_s"] for res, _ in results[("train bert-base", "bertcls")]) / 1e9
+        print("bert-base training step: %.1f model GFLOP/s = %.0f%% of GEMM peak (target >= 50%%: %s)"
+              % (flops, 100 * flops / peak, "met" if flops / peak >= 0.5 else "MISSED"))
+
+
+if __name__ == "__main__":
+    main()
