@@ -47,9 +47,8 @@ TEST(TrainPipeline, SampleCsvToOneTrainedEpoch) {
   o.epochs = 1;
   o.batch_size = 32;
   o.lr = 1e-3;
-  o.log_every = 0;
   const EncodedDataset valid_data{valid, valid_enc};
-  const auto reports = fit(model, io::Task::SingleLabel, 2, {train, train_enc}, &valid_data, o);
+  const auto reports = fit(model, io::Task::SingleLabel, 2, {train, train_enc}, &valid_data, o).epochs;
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0].steps, static_cast<std::int64_t>((train.size() + 31) / 32));
   EXPECT_TRUE(std::isfinite(reports[0].train_loss));

@@ -1,9 +1,11 @@
 // bertcls train: the tutorial in one command. Reads the data, builds or loads the model,
 // fine-tunes with AdamW + linear warm-up + clipping, evaluates each epoch and keeps the
 // best epoch's model as the output folder.
+#include <unistd.h>
+
 #include <cstdio>
-#include <fstream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -14,6 +16,10 @@
 #include "io/hub_download.h"
 #include "model/bert_checkpoint.h"
 #include "model/model_folder.h"
+#include "cli/stop_signal.h"
+#include "cli/train_progress.h"
+#include "train/checkpoint.h"
+#include "train/metrics_log.h"
 #include "train/trainer.h"
 #include "train/valid_split.h"
 
@@ -31,6 +37,9 @@ struct TrainCommandOptions {
   bool no_bias_correction = false;
   bool adam_eps_given = false;
   std::string class_weights;
+  std::string metric = "auto";
+  std::string resume;
+  std::int64_t log_every = 50;
   DataFlags data;
   train::TrainerOptions trainer;
 };
@@ -40,6 +49,66 @@ std::vector<io::Example> subset(const std::vector<io::Example>& all, const std::
   out.reserve(indices.size());
   for (std::size_t i : indices) out.push_back(all[i]);
   return out;
+}
+
+// What must not change between a run and its continuation: the options that shape the
+// trajectory and the size of the data. --patience, --save-steps and --log-every may.
+nlohmann::json run_fingerprint(const TrainCommandOptions& o, io::Task task, const std::vector<std::string>& labels,
+                               std::size_t max_length, const train::EncodedExamples& train_encoded,
+                               const train::EncodedExamples& valid_encoded, const model::BertClassifier& model) {
+  const train::TrainerOptions& t = o.trainer;
+  return {{"task", static_cast<int>(task)},
+          {"labels", labels},
+          {"parameters", model.parameters().size()},
+          {"train_examples", train_encoded.size()},
+          {"train_tokens", train_encoded.ids.size()},
+          {"valid_examples", valid_encoded.size()},
+          {"valid_tokens", valid_encoded.ids.size()},
+          {"--max-length", max_length},
+          {"--epochs", t.epochs},
+          {"--batch-size", t.batch_size},
+          {"--lr", t.lr},
+          {"--weight-decay", t.adamw.weight_decay},
+          {"--adam-beta1", t.adamw.beta1},
+          {"--adam-beta2", t.adamw.beta2},
+          {"--adam-eps", t.adamw.eps},
+          {"--no-bias-correction", !t.adamw.bias_correction},
+          {"--warmup-steps", t.warmup_steps},
+          {"--warmup-ratio", t.warmup_ratio},
+          {"--max-grad-norm", t.max_grad_norm},
+          {"--grad-accum", t.grad_accum},
+          {"--max-steps", t.max_steps},
+          {"--class-weights", o.class_weights},
+          {"--metric", o.metric},
+          {"--seed", t.seed}};
+}
+
+nlohmann::ordered_json epoch_record(const train::EpochReport& r) {
+  nlohmann::ordered_json line = {{"event", "epoch"},
+                                 {"epoch", r.epoch},
+                                 {"step", r.steps},
+                                 {"train_loss", r.train_loss},
+                                 {"samples_per_second", r.samples_per_second},
+                                 {"best", r.best}};
+  if (!r.valid) return line;
+  line["valid_loss"] = r.valid->loss;
+  switch (r.valid->task) {
+    case io::Task::SingleLabel:
+      line["valid_accuracy"] = r.valid->classification.accuracy;
+      line["valid_f1_macro"] = r.valid->classification.macro.f1;
+      break;
+    case io::Task::MultiLabel:
+      line["valid_subset_accuracy"] = r.valid->multilabel.subset_accuracy;
+      line["valid_f1_micro"] = r.valid->multilabel.micro.f1;
+      line["valid_f1_macro"] = r.valid->multilabel.macro.f1;
+      break;
+    case io::Task::Regression:
+      line["valid_mse"] = r.valid->regression.mse;
+      line["valid_mae"] = r.valid->regression.mae;
+      line["valid_pearson"] = r.valid->regression.pearson;
+      break;
+  }
+  return line;
 }
 
 // The offline default: an untrained model of a preset shape with the bundled vocabulary.
@@ -78,8 +147,15 @@ void run_train(TrainCommandOptions o) {
   fs::path source = o.model.empty() ? preset_folder(o.preset)
                                     : io::resolve_model(o.model, io::HubSettings::from_environment());
   text::Tokenizer tokenizer = text::Tokenizer::from_directory(source);
+  std::optional<train::LoadedCheckpoint> checkpoint;
+  if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
   std::unique_ptr<model::BertClassifier> model;
-  if (o.model.empty()) {
+  if (checkpoint) {
+    model = std::make_unique<model::BertClassifier>(
+        model::load_pretrained(checkpoint->dir / "model", {.labels = labels}).model);
+    std::fprintf(stderr, "bertcls: resuming from %s (step %lld)\n", checkpoint->dir.c_str(),
+                 static_cast<long long>(checkpoint->resume.progress.step));
+  } else if (o.model.empty()) {
     model::BertConfig config = io::read_bert_config(source / "config.json");
     config.id2label = labels;
     model = std::make_unique<model::BertClassifier>(config, o.trainer.seed);
@@ -103,31 +179,54 @@ void run_train(TrainCommandOptions o) {
   }
   if (o.class_weights == "balanced") o.trainer.balanced_class_weights = true;
   else if (!o.class_weights.empty()) throw Error("--class-weights: only 'balanced' is supported, got '" + o.class_weights + "'");
+  o.trainer.metric = train::parse_selection_metric(o.metric);
 
+  const nlohmann::json run = run_fingerprint(o, data.task, labels, max_length, train_encoded, valid_encoded, *model);
+  std::optional<std::uint64_t> metrics_bytes;
+  if (checkpoint) {
+    train::check_same_run(checkpoint->info.run, run, checkpoint->dir);
+    metrics_bytes = checkpoint->info.caller.at("metrics_bytes").get<std::uint64_t>();
+  }
   fs::create_directories(o.out);
+  // A fresh run must not leave an older run's checkpoint for a later --resume to pick.
+  if (!checkpoint) train::remove_checkpoints(o.out);
   const fs::path model_dir = fs::path(o.out) / "model";
-  std::ofstream metrics(fs::path(o.out) / "metrics.jsonl", std::ios::app);
+  train::MetricsLog metrics(o.out, metrics_bytes);
+  TrainProgress progress(stderr, ::isatty(STDERR_FILENO) == 1, o.log_every);
+  StopSignal stop;
+
   train::TrainerCallbacks callbacks;
-  callbacks.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  callbacks.on_step = [&](const train::StepReport& r) {
+    progress.step(r);
+    if (o.log_every > 0 && r.step % o.log_every == 0)
+      metrics.append({{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
+                      {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}});
+  };
   callbacks.on_epoch = [&](const train::EpochReport& r) {
-    nlohmann::ordered_json line = {{"epoch", r.epoch},           {"step", r.steps},
-                                   {"train_loss", r.train_loss}, {"samples_per_second", r.samples_per_second},
-                                   {"best", r.best}};
-    if (r.valid) {
-      line["valid_loss"] = r.valid->loss;
-      line["valid_score"] = r.valid->score();
-      if (r.valid->task == io::Task::SingleLabel) {
-        line["valid_accuracy"] = r.valid->classification.accuracy;
-        line["valid_f1_macro"] = r.valid->classification.macro.f1;
-      }
-    }
-    metrics << line.dump() << "\n" << std::flush;
+    progress.epoch(r);
+    metrics.append(epoch_record(r));
+    metrics.write_curves();
   };
   callbacks.on_best = [&](const model::BertClassifier& m) { model::save_model_folder(m, &tokenizer, model_dir); };
+  callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
+    const fs::path saved = train::save_checkpoint(o.out, snapshot, &tokenizer, {run, {{"metrics_bytes", metrics.bytes()}}});
+    progress.message("bertcls: checkpoint saved to " + saved.string());
+  };
+  callbacks.stop_requested = [&] { return stop.requested(); };
   const train::EncodedDataset train_data{train_examples, train_encoded};
   const train::EncodedDataset valid_data{valid_examples, valid_encoded};
-  train::fit(*model, data.task, num_labels, train_data, valid_examples.empty() ? nullptr : &valid_data, o.trainer,
-             callbacks);
+  const train::FitResult result =
+      train::fit(*model, data.task, num_labels, train_data, valid_examples.empty() ? nullptr : &valid_data, o.trainer,
+                 callbacks, checkpoint ? &checkpoint->resume : nullptr);
+  if (result.interrupted) {
+    progress.message("bertcls: interrupted at step " + std::to_string(result.progress.step) +
+                     "; to continue, run the same command with --resume " + o.out);
+    throw CLI::RuntimeError(130);
+  }
+  if (result.early_stopped)
+    progress.message("bertcls: early stop: no better " + o.metric + " for " + std::to_string(o.trainer.patience) +
+                     " epochs");
+  metrics.write_curves();
   std::printf("%s\n", model_dir.c_str());
 }
 
@@ -143,7 +242,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--valid", o->valid_path, "Validation data (default: --valid-split of --train)");
   cmd->add_option("--valid-split", o->valid_split, "Stratified share of --train held out when no --valid")
       ->capture_default_str();
-  cmd->add_option("--out", o->out, "Output folder: model/ (best epoch) and metrics.jsonl")->required();
+  cmd->add_option("--out", o->out, "Output folder: model/ (best epoch), metrics.jsonl, curves.svg, checkpoint-STEP/")->required();
   o->data.add_to(cmd);
   cmd->add_option("--epochs", t.epochs, "Passes over the training data")->capture_default_str();
   cmd->add_option("--batch-size", t.batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
@@ -164,7 +263,16 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--class-weights", o->class_weights, "'balanced': weight classes as sklearn does");
   cmd->add_option("--seed", t.seed, "Seed of the split, batch order, dropout and new weights")->capture_default_str();
-  cmd->add_option("--log-every", t.log_every, "Optimizer steps between progress lines")->capture_default_str();
+  cmd->add_option("--metric", o->metric, "What picks the best epoch: accuracy, f1_macro, loss, auto")
+      ->capture_default_str();
+  cmd->add_option("--patience", t.patience, "Stop after this many epochs without a better --metric (0: never)")
+      ->capture_default_str();
+  cmd->add_option("--save-steps", t.save_steps, "Checkpoint every this many steps (0: only when interrupted)")
+      ->capture_default_str();
+  cmd->add_option("--resume", o->resume,
+                  "Continue an interrupted run from its folder (or a checkpoint-STEP in it); give the same options");
+  cmd->add_option("--log-every", o->log_every, "Optimizer steps between progress lines and metrics.jsonl records")
+      ->capture_default_str();
   cmd->callback([o, cmd] {
     o->adam_eps_given = cmd->count("--adam-eps") > 0;
     run_train(*o);

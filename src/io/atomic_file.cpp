@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -55,6 +56,13 @@ void write_file_atomically(const std::filesystem::path& file, const std::functio
   }
   const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
   fsync_path(dir, file);
+}
+
+std::filesystem::path make_temp_sibling_directory(const std::filesystem::path& dir, const std::string& tag) {
+  std::string pattern = (dir.parent_path() / (dir.filename().string() + "." + tag + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw Error(dir.string() + ": cannot create a directory beside it: " + std::strerror(errno));
+  return pattern;
 }
 
 }  // namespace bertcls::io

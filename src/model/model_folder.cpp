@@ -1,34 +1,21 @@
 #include "model/model_folder.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "common/error.h"
+#include "io/atomic_file.h"
 #include "io/bert_config_json.h"
 #include "io/safetensors.h"
 
 namespace bertcls::model {
 namespace fs = std::filesystem;
-namespace {
-
-fs::path make_sibling_directory(const fs::path& dir, const std::string& tag) {
-  std::string pattern = (dir.parent_path() / (dir.filename().string() + "." + tag + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw Error(dir.string() + ": cannot create a directory beside it: " + std::strerror(errno));
-  return pattern;
-}
-
-}  // namespace
 
 void save_model_folder(const BertClassifier& model, const text::Tokenizer* tokenizer, const fs::path& target) {
   const fs::path dir = target.has_filename() ? target : target.parent_path();
   if (!dir.parent_path().empty()) fs::create_directories(dir.parent_path());
-  const fs::path tmp = make_sibling_directory(fs::absolute(dir), "tmp");
+  const fs::path tmp = io::make_temp_sibling_directory(fs::absolute(dir), "tmp");
   try {
     io::write_bert_config(tmp / "config.json", model.config());
     std::vector<io::TensorRef> tensors;
@@ -40,7 +27,7 @@ void save_model_folder(const BertClassifier& model, const text::Tokenizer* token
     std::error_code ec;
     if (fs::exists(dir)) {
       // Move the old folder aside first: rename cannot replace a non-empty directory.
-      const fs::path old = make_sibling_directory(fs::absolute(dir), "old");
+      const fs::path old = io::make_temp_sibling_directory(fs::absolute(dir), "old");
       fs::remove(old);
       fs::rename(dir, old);
       try {

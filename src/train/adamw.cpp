@@ -43,6 +43,16 @@ AdamW::AdamW(std::vector<ParamSegment> segments, AdamWOptions options)
   exp_avg_sq_.assign(end, 0.0f);
 }
 
+void AdamW::restore(std::span<const float> exp_avg, std::span<const float> exp_avg_sq, std::int64_t steps) {
+  if (exp_avg.size() != exp_avg_.size() || exp_avg_sq.size() != exp_avg_sq_.size())
+    throw Error("optimizer state has " + std::to_string(exp_avg.size()) + " and " + std::to_string(exp_avg_sq.size()) +
+                " moments, the model " + std::to_string(exp_avg_.size()) + " parameters");
+  if (steps < 0) throw Error("optimizer state: negative step count");
+  std::copy(exp_avg.begin(), exp_avg.end(), exp_avg_.begin());
+  std::copy(exp_avg_sq.begin(), exp_avg_sq.end(), exp_avg_sq_.begin());
+  steps_ = steps;
+}
+
 void AdamW::step(std::span<float> params, std::span<const float> grads, double lr) {
   if (params.size() != num_params() || grads.size() != num_params())
     throw Error("AdamW: expected " + std::to_string(num_params()) + " parameters and gradients, got " +

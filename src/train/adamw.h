@@ -58,6 +58,10 @@ class AdamW {
   // params.size() and grads.size() must equal num_params().
   void step(std::span<float> params, std::span<const float> grads, double lr);
 
+  // Continues a run: the moments and step count a previous AdamW over the same segments
+  // had. Throws bertcls::Error when the sizes differ or steps is negative.
+  void restore(std::span<const float> exp_avg, std::span<const float> exp_avg_sq, std::int64_t steps);
+
   std::size_t num_params() const { return exp_avg_.size(); }
   std::int64_t steps_taken() const { return steps_; }
   const std::vector<ParamSegment>& segments() const { return segments_; }

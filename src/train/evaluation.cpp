@@ -114,7 +114,28 @@ EvalResult evaluate(model::BertClassifier& model, const std::vector<io::Example>
   return r;
 }
 
-double EvalResult::score() const {
+SelectionMetric parse_selection_metric(std::string_view name) {
+  if (name == "auto") return SelectionMetric::Auto;
+  if (name == "accuracy") return SelectionMetric::Accuracy;
+  if (name == "f1_macro") return SelectionMetric::F1Macro;
+  if (name == "loss") return SelectionMetric::Loss;
+  throw Error("--metric: unknown metric '" + std::string(name) + "' (known: accuracy, f1_macro, loss, auto)");
+}
+
+void check_selection_metric(SelectionMetric metric, io::Task task) {
+  if (task == io::Task::Regression && (metric == SelectionMetric::Accuracy || metric == SelectionMetric::F1Macro))
+    throw Error("--metric: regression has no accuracy or F1; use loss or auto (-MSE)");
+}
+
+double EvalResult::score(SelectionMetric metric) const {
+  check_selection_metric(metric, task);
+  const bool multi = task == io::Task::MultiLabel;
+  switch (metric) {
+    case SelectionMetric::Accuracy: return multi ? multilabel.subset_accuracy : classification.accuracy;
+    case SelectionMetric::F1Macro: return multi ? multilabel.macro.f1 : classification.macro.f1;
+    case SelectionMetric::Loss: return -loss;
+    case SelectionMetric::Auto: break;
+  }
   switch (task) {
     case io::Task::MultiLabel: return multilabel.micro.f1;
     case io::Task::Regression: return -regression.mse;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/dataset.h"
@@ -29,6 +30,16 @@ void prepare_head(model::BertClassifier& model, io::Task task, int num_labels);
 void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples& encoded,
                 const std::vector<io::Example>* examples, io::Task task, int num_labels);
 
+// What picks the best epoch (--metric). Auto is the task's own: accuracy, micro F1 for
+// multi-label, -MSE for regression; Accuracy is subset accuracy for multi-label.
+enum class SelectionMetric { Auto, Accuracy, F1Macro, Loss };
+
+// "auto", "accuracy", "f1_macro" or "loss"; throws bertcls::Error naming --metric.
+SelectionMetric parse_selection_metric(std::string_view name);
+
+// Throws bertcls::Error when the task has no such metric (regression: no accuracy or F1).
+void check_selection_metric(SelectionMetric metric, io::Task task);
+
 struct EvalResult {
   io::Task task = io::Task::SingleLabel;
   double loss = 0.0;  // mean per example of the head's loss (unweighted)
@@ -36,8 +47,8 @@ struct EvalResult {
   MultiLabelMetrics multilabel;          // multi-label: a label is predicted when its logit > 0
   RegressionMetrics regression;          // regression
 
-  // Higher is better: accuracy, micro F1, or -MSE.
-  double score() const;
+  // Higher is better: the metric's value, or minus the loss.
+  double score(SelectionMetric metric = SelectionMetric::Auto) const;
   // "loss 0.5123 accuracy 0.7345 macro-f1 0.7210" and the like.
   std::string summary() const;
 };

@@ -1,7 +1,7 @@
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include "common/error.h"
 #include "train/batching.h"
@@ -26,24 +26,44 @@ std::uint64_t dropout_seed(std::uint64_t seed, std::int64_t batch_number) {
   return seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(batch_number) + 1;
 }
 
-}  // namespace
-
-std::vector<EpochReport> fit(model::BertClassifier& model, io::Task task, int num_labels, const EncodedDataset& train,
-                             const EncodedDataset* valid, const TrainerOptions& options,
-                             const TrainerCallbacks& callbacks) {
+void check_options(io::Task task, const EncodedDataset& train, const EncodedDataset* valid,
+                   const TrainerOptions& options) {
   if (train.examples.size() != train.encoded.size() || (valid && valid->examples.size() != valid->encoded.size()))
     throw Error("fit: examples and encodings differ in number");
   if (options.batch_size == 0) throw Error("--batch-size must be at least 1");
   if (!(options.lr >= 0.0)) throw Error("--lr must not be negative");
-  prepare_head(model, task, num_labels);
+  if (options.patience < 0) throw Error("--patience must not be negative");
+  if (options.save_steps < 0) throw Error("--save-steps must not be negative");
+  if (options.patience > 0 && !valid) throw Error("--patience needs validation data (--valid or --valid-split)");
+  check_selection_metric(options.metric, task);
+}
 
-  std::vector<float> class_weights;
-  if (options.balanced_class_weights) {
-    if (task != io::Task::SingleLabel) throw Error("--class-weights balanced needs single-label data");
-    std::vector<int> labels;
-    for (const io::Example& ex : train.examples) labels.push_back(ex.label);
-    class_weights = balanced_class_weights(labels, num_labels);
-  }
+std::vector<float> class_weights_for(io::Task task, const EncodedDataset& train, int num_labels,
+                                     const TrainerOptions& options) {
+  if (!options.balanced_class_weights) return {};
+  if (task != io::Task::SingleLabel) throw Error("--class-weights balanced needs single-label data");
+  std::vector<int> labels;
+  for (const io::Example& ex : train.examples) labels.push_back(ex.label);
+  return balanced_class_weights(labels, num_labels);
+}
+
+void check_resume_point(const ResumePoint& resume, const TrainingPlan& plan) {
+  const TrainerProgress& p = resume.progress;
+  if (p.step < 0 || p.step > plan.total_steps || p.epoch < 0 || p.epoch >= plan.epochs || p.next_batch < 0 ||
+      p.next_batch > plan.batches_per_epoch || p.batch_number < 0)
+    throw Error("the checkpoint (step " + std::to_string(p.step) + ", epoch " + std::to_string(p.epoch + 1) +
+                ") does not fit this run's plan of " + std::to_string(plan.total_steps) + " steps in " +
+                std::to_string(plan.epochs) + " epochs");
+}
+
+}  // namespace
+
+FitResult fit(model::BertClassifier& model, io::Task task, int num_labels, const EncodedDataset& train,
+              const EncodedDataset* valid, const TrainerOptions& options, const TrainerCallbacks& callbacks,
+              const ResumePoint* resume) {
+  check_options(task, train, valid, options);
+  prepare_head(model, task, num_labels);
+  const std::vector<float> class_weights = class_weights_for(task, train, num_labels, options);
 
   const auto batches_per_epoch = static_cast<std::int64_t>((train.encoded.size() + options.batch_size - 1) / options.batch_size);
   const TrainingPlan plan = plan_training({.batches_per_epoch = batches_per_epoch,
@@ -55,30 +75,35 @@ std::vector<EpochReport> fit(model::BertClassifier& model, io::Task task, int nu
   const LinearWarmupSchedule schedule{options.lr, plan.warmup_steps, plan.total_steps};
   const std::vector<ParamSegment> segments = segments_of(model);
   AdamW adamw(segments, options.adamw);
-  auto log = [&](const std::string& line) {
-    if (callbacks.log) callbacks.log(line);
-  };
 
-  std::vector<EpochReport> reports;
-  std::optional<double> best_score;
-  std::int64_t step = 0, batch_number = 0;
+  FitResult result;
+  TrainerProgress& p = result.progress;
+  if (resume) {
+    check_resume_point(*resume, plan);
+    adamw.restore(resume->exp_avg, resume->exp_avg_sq, resume->progress.step);
+    p = resume->progress;
+  }
+  const TrainerSnapshot snapshot{model, adamw, p};
   model::Batch batch;
   model.zero_grad();
-  for (std::int64_t epoch = 0; epoch < plan.epochs && step < plan.total_steps; ++epoch) {
+  // An epoch whose last step is taken but whose evaluation is not done yet still runs.
+  for (; p.epoch < plan.epochs && (p.step < plan.total_steps || p.next_batch > 0); ++p.epoch) {
     const auto start = std::chrono::steady_clock::now();
+    const double seconds_before = p.epoch_seconds;
+    auto update_seconds = [&] {
+      p.epoch_seconds = seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     const std::vector<Batch> batches = make_train_batches(train.encoded.lengths, options.batch_size, options.seed,
-                                                          static_cast<std::uint64_t>(epoch));
-    EpochReport report;
-    report.epoch = epoch + 1;
-    double loss_sum = 0.0;
-    std::size_t samples = 0, batches_done = 0;
-    for (std::int64_t b = 0; b < static_cast<std::int64_t>(batches.size()) && step < plan.total_steps; ++b) {
-      fill_batch(batch, batches[static_cast<std::size_t>(b)], train.encoded, &train.examples, task, num_labels);
-      model.forward(batch, {.dropout = true, .backward = true, .seed = dropout_seed(options.seed, batch_number++)});
-      loss_sum += model.loss(batch, class_weights);
+                                                          static_cast<std::uint64_t>(p.epoch));
+    while (p.next_batch < static_cast<std::int64_t>(batches.size()) && p.step < plan.total_steps) {
+      const std::int64_t b = p.next_batch++;
+      const Batch& indices = batches[static_cast<std::size_t>(b)];
+      fill_batch(batch, indices, train.encoded, &train.examples, task, num_labels);
+      model.forward(batch, {.dropout = true, .backward = true, .seed = dropout_seed(options.seed, p.batch_number++)});
+      p.epoch_loss_sum += model.loss(batch, class_weights);
       model.backward();
-      samples += batches[static_cast<std::size_t>(b)].size();
-      ++batches_done;
+      p.epoch_samples += static_cast<std::int64_t>(indices.size());
+      ++p.epoch_batches;
       if (!plan.steps_after(b)) continue;
 
       std::span<float> grads = model.grads();
@@ -86,39 +111,61 @@ std::vector<EpochReport> fit(model::BertClassifier& model, io::Task task, int nu
         for (float& g : grads) g /= static_cast<float>(group);
       const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm)
                                                       : global_grad_norm(grads, segments);
-      const double lr = schedule.lr(step);
+      const double lr = schedule.lr(p.step);
       adamw.step(model.parameters(), grads, lr);
       model.zero_grad();
-      ++step;
-      if (options.log_every > 0 && (step % options.log_every == 0 || step == plan.total_steps)) {
-        char line[200];
-        std::snprintf(line, sizeof line, "epoch %lld step %lld/%lld loss %.4f lr %.3g grad-norm %.3f",
-                      static_cast<long long>(epoch + 1), static_cast<long long>(step),
-                      static_cast<long long>(plan.total_steps), loss_sum / static_cast<double>(batches_done), lr, norm);
-        log(line);
+      ++p.step;
+      update_seconds();
+      if (callbacks.on_step)
+        callbacks.on_step({.epoch = p.epoch + 1,
+                           .epochs = plan.epochs,
+                           .step = p.step,
+                           .total_steps = plan.total_steps,
+                           .batch = p.next_batch,
+                           .batches_per_epoch = static_cast<std::int64_t>(batches.size()),
+                           .loss = p.epoch_loss_sum / static_cast<double>(p.epoch_batches),
+                           .lr = lr,
+                           .grad_norm = norm,
+                           .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)});
+      const bool stop = callbacks.stop_requested && callbacks.stop_requested();
+      const bool save = options.save_steps > 0 && p.step % options.save_steps == 0;
+      if ((save || stop) && callbacks.on_checkpoint) callbacks.on_checkpoint(snapshot);
+      if (stop) {
+        result.interrupted = true;
+        return result;
       }
     }
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    report.steps = step;
-    report.train_loss = loss_sum / static_cast<double>(std::max<std::size_t>(1, batches_done));
-    report.seconds = elapsed.count();
-    report.samples_per_second = static_cast<double>(samples) / std::max(1e-9, report.seconds);
-    if (valid) report.valid = evaluate(model, valid->examples, valid->encoded, task, options.batch_size);
-    const double score = report.valid ? report.valid->score() : static_cast<double>(report.epoch);
-    report.best = !best_score || score > *best_score;
-    if (report.best) best_score = score;
+    update_seconds();
 
-    char line[300];
-    std::snprintf(line, sizeof line, "epoch %lld done: train loss %.4f, %.1f samples/s%s%s%s",
-                  static_cast<long long>(report.epoch), report.train_loss, report.samples_per_second,
-                  report.valid ? ", valid " : "", report.valid ? report.valid->summary().c_str() : "",
-                  report.best ? " (best)" : "");
-    log(line);
+    EpochReport report;
+    report.epoch = p.epoch + 1;
+    report.steps = p.step;
+    report.train_loss = p.epoch_loss_sum / static_cast<double>(std::max<std::int64_t>(1, p.epoch_batches));
+    report.seconds = p.epoch_seconds;
+    report.samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, report.seconds);
+    if (valid) report.valid = evaluate(model, valid->examples, valid->encoded, task, options.batch_size);
+    const double score = report.valid ? report.valid->score(options.metric) : static_cast<double>(report.epoch);
+    report.best = !p.best_score || score > *p.best_score;
+    if (report.best) {
+      p.best_score = score;
+      p.epochs_without_improvement = 0;
+    } else {
+      ++p.epochs_without_improvement;
+    }
+    p.next_batch = 0;
+    p.epoch_loss_sum = 0.0;
+    p.epoch_batches = p.epoch_samples = 0;
+    p.epoch_seconds = 0.0;
     if (callbacks.on_epoch) callbacks.on_epoch(report);
     if (report.best && callbacks.on_best) callbacks.on_best(model);
-    reports.push_back(std::move(report));
+    result.epochs.push_back(std::move(report));
+    if (options.patience > 0 && p.epochs_without_improvement >= options.patience) {
+      result.early_stopped = true;
+      ++p.epoch;
+      break;
+    }
   }
-  return reports;
+  return result;
 }
 
 }  // namespace bertcls::train

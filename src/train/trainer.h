@@ -6,7 +6,9 @@
 // loss (class-weighted when asked), backward; gradients divided by the group size (the
 // mean over the group, see training_plan.h); clip_grad_norm_ to max_grad_norm; AdamW with
 // the scheduled learning rate; zero the gradients. Dropout masks are keyed by (seed,
-// batch number), so a run is reproducible for a seed and thread count.
+// batch number) and batch order by (seed, epoch), so a run is reproducible for a seed and
+// thread count, and a run stopped between two steps continues exactly from a
+// TrainerProgress, the model's parameters and the optimizer's moments.
 #pragma once
 
 #include <cstddef>
@@ -36,13 +38,49 @@ struct TrainerOptions {
   std::int64_t max_steps = 0;     // > 0: stop after this many optimizer steps
   bool balanced_class_weights = false;  // single-label only
   std::uint64_t seed = 42;        // batch order and dropout
-  std::int64_t log_every = 50;    // optimizer steps between progress lines; 0: none
+  SelectionMetric metric = SelectionMetric::Auto;  // what makes an epoch the best
+  std::int64_t patience = 0;      // > 0: stop after this many epochs without a new best
+  std::int64_t save_steps = 0;    // > 0: on_checkpoint every this many optimizer steps
 };
 
 // A labelled dataset with its encodings (same order, same size).
 struct EncodedDataset {
   const std::vector<io::Example>& examples;
   const EncodedExamples& encoded;
+};
+
+// Where a run stands between two optimizer steps. With the model's parameters and the
+// optimizer's moments it is all a continuation needs: batch order and dropout derive
+// from the seed, the epoch and batch_number.
+struct TrainerProgress {
+  std::int64_t step = 0;          // optimizer steps taken
+  std::int64_t epoch = 0;         // 0-based epoch in progress
+  std::int64_t next_batch = 0;    // first batch of that epoch not trained yet
+  std::int64_t batch_number = 0;  // batches trained in the whole run
+  // The epoch in progress so far, for its train loss and speed.
+  double epoch_loss_sum = 0.0;
+  std::int64_t epoch_batches = 0;
+  std::int64_t epoch_samples = 0;
+  double epoch_seconds = 0.0;
+  // Model selection and early stopping.
+  std::optional<double> best_score;
+  std::int64_t epochs_without_improvement = 0;
+};
+
+// What fit() continues from; the model passed to fit() must hold the same run's
+// parameters at that point.
+struct ResumePoint {
+  TrainerProgress progress;
+  std::vector<float> exp_avg, exp_avg_sq;
+};
+
+struct StepReport {
+  std::int64_t epoch = 0, epochs = 0;             // 1-based epoch, planned epochs
+  std::int64_t step = 0, total_steps = 0;
+  std::int64_t batch = 0, batches_per_epoch = 0;  // batches of this epoch done
+  double loss = 0.0;                              // mean batch loss of the epoch so far
+  double lr = 0.0, grad_norm = 0.0;               // of this step (norm before clipping)
+  double samples_per_second = 0.0;                // the epoch so far
 };
 
 struct EpochReport {
@@ -52,19 +90,36 @@ struct EpochReport {
   double seconds = 0.0;              // training time of the epoch, without evaluation
   double samples_per_second = 0.0;
   std::optional<EvalResult> valid;   // when a validation set was given
-  bool best = false;                 // valid score improved (always true without valid)
+  bool best = false;                 // selection metric improved (always true without valid)
+};
+
+// A consistent view of the run between two steps, for checkpoints.
+struct TrainerSnapshot {
+  const model::BertClassifier& model;
+  const AdamW& optimizer;
+  const TrainerProgress& progress;
 };
 
 struct TrainerCallbacks {
-  std::function<void(const std::string&)> log;              // progress lines
-  std::function<void(const EpochReport&)> on_epoch;         // after each epoch's evaluation
+  std::function<void(const StepReport&)> on_step;             // after each optimizer step
+  std::function<void(const EpochReport&)> on_epoch;           // after each epoch's evaluation
   std::function<void(const model::BertClassifier&)> on_best;  // the model of a best epoch
+  std::function<void(const TrainerSnapshot&)> on_checkpoint;  // every save_steps, and on stop
+  std::function<bool()> stop_requested;                       // polled after each step
 };
 
-// Trains in place. The model's head must match the task and labels (prepare_head is
-// called here). Throws bertcls::Error for bad options or data that does not fit the model.
-std::vector<EpochReport> fit(model::BertClassifier& model, io::Task task, int num_labels, const EncodedDataset& train,
-                             const EncodedDataset* valid, const TrainerOptions& options,
-                             const TrainerCallbacks& callbacks = {});
+struct FitResult {
+  std::vector<EpochReport> epochs;  // those finished by this call
+  bool early_stopped = false;       // patience ran out
+  bool interrupted = false;         // stop_requested said so (after on_checkpoint)
+  TrainerProgress progress;         // where the run ended
+};
+
+// Trains in place, from the start or from `resume`. The model's head must match the task
+// and labels (prepare_head is called here). Throws bertcls::Error for bad options, data
+// that does not fit the model, or a resume point that does not fit the run.
+FitResult fit(model::BertClassifier& model, io::Task task, int num_labels, const EncodedDataset& train,
+              const EncodedDataset* valid, const TrainerOptions& options, const TrainerCallbacks& callbacks = {},
+              const ResumePoint* resume = nullptr);
 
 }  // namespace bertcls::train
