@@ -1,65 +1,18 @@
-// The training loop end to end on a tiny random BERT and a task it can learn: whether a
-// sequence holds token 7 (class 1) or token 9 (class 0) among random filler tokens.
+// The training loop end to end on a tiny random BERT and a task it can learn (keyword_task.h).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "common/error.h"
-#include "train/seeded_shuffle.h"
+#include "keyword_task.h"
 #include "train/trainer.h"
 
 namespace bertcls::train {
 namespace {
 
-model::BertConfig tiny_config(int num_labels) {
-  model::BertConfig c;
-  c.vocab_size = 40;
-  c.hidden_size = 16;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 2;
-  c.intermediate_size = 32;
-  c.max_position_embeddings = 32;
-  for (int i = 0; i < num_labels; ++i) c.id2label.push_back(std::to_string(i));
-  return c;
-}
-
-// n examples: [CLS]=1, fillers from 10..39, the class's keyword at a random place, [SEP]=2.
-struct KeywordTask {
-  std::vector<io::Example> examples;
-  EncodedExamples encoded;
-
-  KeywordTask(std::size_t n, std::uint64_t seed) {
-    SeededRng rng(seed);
-    encoded.offsets.push_back(0);
-    for (std::size_t i = 0; i < n; ++i) {
-      io::Example ex;
-      ex.label = static_cast<int>(i % 2);
-      ex.labels.push_back(ex.label);
-      ex.target = ex.label ? 1.0f : -1.0f;
-      std::vector<int32_t> ids{1};
-      const auto len = 3 + rng.below(8);
-      for (std::uint64_t t = 0; t < len; ++t) ids.push_back(10 + static_cast<int32_t>(rng.below(30)));
-      ids[1 + rng.below(len)] = ex.label ? 7 : 9;
-      ids.push_back(2);
-      encoded.ids.insert(encoded.ids.end(), ids.begin(), ids.end());
-      encoded.type_ids.resize(encoded.ids.size(), 0);
-      encoded.offsets.push_back(encoded.ids.size());
-      encoded.lengths.push_back(static_cast<int>(ids.size()));
-      examples.push_back(ex);
-    }
-  }
-  EncodedDataset data() const { return {examples, encoded}; }
-};
-
-TrainerOptions fast_options() {
-  TrainerOptions o;
-  o.epochs = 6;
-  o.batch_size = 8;
-  o.lr = 3e-3;
-  o.warmup_ratio = 0.1;
-  o.seed = 3;
-  return o;
-}
+using test::fast_options;
+using test::KeywordTask;
+using test::tiny_config;
 
 TEST(TrainTrainer, LearnsAKeywordTaskAndKeepsTheBestEpoch) {
   const KeywordTask train(128, 1), valid(64, 2);
