@@ -20,10 +20,7 @@ TrainProgress::TrainProgress(std::FILE* out, bool live, std::int64_t log_every)
 
 void TrainProgress::step(const train::StepReport& r) {
   const auto now = std::chrono::steady_clock::now();
-  if (first_step_ < 0) {
-    first_step_ = r.step - 1;
-    started_ = now;
-  }
+  if (first_step_ < 0) first_step_ = r.step - 1;
   // The time left from this process's own pace: a resumed run has no earlier timings.
   const double elapsed = std::chrono::duration<double>(now - started_).count();
   const double per_step = elapsed / static_cast<double>(std::max<std::int64_t>(1, r.step - first_step_));

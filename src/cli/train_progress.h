@@ -15,7 +15,7 @@ namespace bertcls::cli {
 class TrainProgress {
  public:
   // live: redraw one line (stderr is a terminal); otherwise a line every log_every steps
-  // (0: none).
+  // (0: none). Construct it when the run starts: the time left is measured from here.
   TrainProgress(std::FILE* out, bool live, std::int64_t log_every);
 
   void step(const train::StepReport& r);
