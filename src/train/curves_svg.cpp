@@ -115,8 +115,9 @@ const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff
 }  // namespace
 
 std::string render_training_curves(const std::vector<nlohmann::json>& records) {
-  Series step_loss{"train loss (steps)", "#9ecae1"}, epoch_loss{"train loss (epoch)", "#1f77b4", true},
-      valid_loss{"valid loss", "#d62728", true};
+  Series step_loss{"train loss (steps)", "#9ecae1", false, {}};
+  Series epoch_loss{"train loss (epoch)", "#1f77b4", true, {}};
+  Series valid_loss{"valid loss", "#d62728", true, {}};
   std::vector<Series> metrics;  // valid_* except the loss, in first-seen order
   auto number = [](const nlohmann::json& r, const char* key) {
     return r.contains(key) && r[key].is_number() ? std::optional<double>(r[key].get<double>()) : std::nullopt;
@@ -136,7 +137,7 @@ std::string render_training_curves(const std::vector<nlohmann::json>& records) {
         continue;
       auto it = std::find_if(metrics.begin(), metrics.end(), [&](const Series& s) { return s.name == key.substr(6); });
       if (it == metrics.end()) {
-        metrics.push_back({key.substr(6), kPalette[metrics.size() % std::size(kPalette)], true});
+        metrics.push_back({key.substr(6), kPalette[metrics.size() % std::size(kPalette)], true, {}});
         it = metrics.end() - 1;
       }
       it->points.emplace_back(*epoch, value.get<double>());
