@@ -58,7 +58,7 @@ row() {
     "$(field p50_ms "$2")" "$(field p99_ms "$2")" "$(field non2xx "$2")" "$(field s5xx "$2")"
 }
 
-echo "== $(nproc) cores, load: $(uptime | sed 's/.*load average/load average/'), ${seconds} s per run"
+echo "== $(getconf _NPROCESSORS_ONLN) cores, load: $(uptime | sed 's/.*load average/load average/'), ${seconds} s per run"
 printf "%-10s %8s %8s %9s %9s %7s %7s\n" clients req/s requests "p50 ms" "p99 ms" non-2xx 5xx
 for clients in 1 8 64; do
   result=$(run $clients)
