@@ -20,6 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "serve_load: FAIL: $*" >&2; exit 1; }
+for tool in wrk curl; do command -v $tool >/dev/null || fail "$tool is not installed (scripts/install-deps.sh)"; done
 
 echo "== model: rubert-tiny2 shape, one training step on $data/train.csv"
 head -n 51 $data/valid.csv >"$work/valid.csv"  # the model is not the point: validate quickly
@@ -39,18 +40,19 @@ for _ in $(seq 300); do
   kill -0 $server_pid 2>/dev/null || { cat "$work/serve.log"; fail "the server exited at start"; }
   sleep 0.1
 done
-[[ -n $port ]] || fail "no /health answer within 30 s"
+curl -sf "http://127.0.0.1:$port/health" >/dev/null || fail "no /health answer within 30 s"
 url="http://127.0.0.1:$port"
 
 # One wrk run; prints its RESULT line (see serve_load.lua).
 run() {
-  local clients=$1; shift
-  wrk -t $((clients < 2 ? clients : 2)) -c "$clients" -d "${seconds}s" --timeout 10s \
-    -s bench/serve_load.lua "$url/predict" -- "$work/texts.txt" "$@" | grep '^RESULT'
-  # Requests wrk sent but stopped waiting for still run; /health queues behind them in
-  # the server's FIFO of connections, so its answer means the next run starts on an
-  # idle server.
-  curl -sf --max-time 60 "$url/health" >/dev/null || fail "no /health answer after $clients clients"
+  local clients=$1 out; shift
+  out=$(wrk -t $((clients < 2 ? clients : 2)) -c "$clients" -d "${seconds}s" --timeout 10s \
+    -s bench/serve_load.lua "$url/predict" -- "$work/texts.txt" "$@" 2>&1) || fail "wrk: $out"
+  grep '^RESULT' <<<"$out" || fail "wrk printed no result: $out"
+  # Requests wrk sent but stopped waiting for still run; one more queues behind them in
+  # the batcher's FIFO, so its answer means the next run starts on an idle server.
+  curl -s -o /dev/null --max-time 60 "$url/predict" -d '{"inputs": "ещё один"}' ||
+    fail "no answer to /predict after $clients clients"
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 row() {
