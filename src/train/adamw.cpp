@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "tensor/threads.h"
 
 namespace bertcls::train {
 
@@ -67,15 +68,22 @@ void AdamW::step(std::span<float> params, std::span<const float> grads, double l
   const float neg_step = static_cast<float>(options_.bias_correction ? -lr / bc1 : -lr);
   const float bc2_sqrt_f = static_cast<float>(bc2_sqrt);
 
+  // Elementwise, so splitting the elements between threads gives the same bits whatever
+  // the thread count. One team for all segments; `nowait` lets a thread go on to the next
+  // segment without a barrier, as segments share nothing. On rubert-tiny2 the update runs
+  // over 29M parameters, most of them the word embeddings, every step.
+#pragma omp parallel if (tensor::worth_parallel(static_cast<long>(num_params())))
   for (const ParamSegment& s : segments_) {
     const double decay = s.decay ? wd : 0.0;
     float* p = params.data() + s.offset;
     const float* g = grads.data() + s.offset;
     float* m = exp_avg_.data() + s.offset;
     float* v = exp_avg_sq_.data() + s.offset;
+    const long n = static_cast<long>(s.size);
     if (options_.bias_correction) {
       const float keep = static_cast<float>(1.0 - lr * decay);
-      for (std::size_t i = 0; i < s.size; ++i) {
+#pragma omp for schedule(static) nowait
+      for (long i = 0; i < n; ++i) {
         p[i] *= keep;
         m[i] = m[i] * beta1 + one_minus_beta1 * g[i];
         v[i] = v[i] * beta2 + one_minus_beta2 * g[i] * g[i];
@@ -84,7 +92,8 @@ void AdamW::step(std::span<float> params, std::span<const float> grads, double l
       }
     } else {
       const float neg_decay = static_cast<float>(-lr * decay);
-      for (std::size_t i = 0; i < s.size; ++i) {
+#pragma omp for schedule(static) nowait
+      for (long i = 0; i < n; ++i) {
         m[i] = m[i] * beta1 + one_minus_beta1 * g[i];
         v[i] = v[i] * beta2 + one_minus_beta2 * g[i] * g[i];
         p[i] += neg_step * (m[i] / (std::sqrt(v[i]) + eps));
