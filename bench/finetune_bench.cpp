@@ -2,7 +2,7 @@
 // dropout, cross-entropy, backward, clip_grad_norm, AdamW) on a model folder and a
 // labelled CSV. Loading, tokenization and the first WARMUP optimizer steps are not
 // timed; the clock runs from the end of step WARMUP to the end of the last step, read
-// from the trainer's per-step log callback. Prints one JSON line for bench/run.py.
+// in the trainer's per-step callback. Prints one JSON line for bench/run.py.
 //
 //   bench/finetune_bench MODEL_DIR DATA_CSV [BATCH=32] [WARMUP=3] [STEPS=20]
 //
@@ -44,7 +44,6 @@ int main(int argc, char** argv) {
   train::TrainerOptions options;
   options.batch_size = batch_size;
   options.max_steps = warmup + steps;
-  options.log_every = 1;
   const std::vector<train::Batch> batches = train::make_train_batches(encoded.lengths, batch_size, options.seed, 0);
   if (warmup < 1 || steps < 1 || static_cast<std::size_t>(warmup + steps) >= batches.size()) {
     std::fprintf(stderr, "finetune_bench: WARMUP and STEPS must be >= 1 and %lld steps within one epoch of %zu batches\n",
@@ -54,13 +53,11 @@ int main(int argc, char** argv) {
 
   std::vector<Clock::time_point> step_end;
   train::TrainerCallbacks callbacks;
-  callbacks.log = [&](const std::string& line) {
-    if (line.rfind("epoch", 0) == 0 && line.find(" step ") != std::string::npos) step_end.push_back(Clock::now());
-  };
+  callbacks.on_step = [&](const train::StepReport&) { step_end.push_back(Clock::now()); };
   const train::EncodedDataset train_data{data.examples, encoded};
   train::fit(model, data.task, static_cast<int>(labels.size()), train_data, nullptr, options, callbacks);
   if (static_cast<std::int64_t>(step_end.size()) != warmup + steps) {
-    std::fprintf(stderr, "finetune_bench: saw %zu step lines, expected %lld\n", step_end.size(),
+    std::fprintf(stderr, "finetune_bench: saw %zu steps, expected %lld\n", step_end.size(),
                  static_cast<long long>(warmup + steps));
     return 1;
   }
