@@ -85,6 +85,19 @@ TEST_F(TrainCommand, ASeedMakesARunRepeatable) {
   EXPECT_EQ(losses(a.err), losses(b.err));
 }
 
+TEST_F(TrainCommand, SeveralTrainingFilesAreOneDatasetWithTheUnionOfLabels) {
+  // The first file alone has one label; ids come from both.
+  std::ofstream(*dir / "part_a.csv") << "text,label\nочень хорошо,pos\nхорошо,pos\nотлично,pos\n";
+  std::ofstream(*dir / "part_b.csv") << "text,label\nочень плохо,neg\nплохо,neg\nужасно,neg\nнормально,pos\n";
+  auto r = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("part_a.csv") + " " +
+                                  path("part_b.csv") + " --valid-split 0 --out " + path("parts") +
+                                  " --epochs 1 --batch-size 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("7 training and 0 validation examples, 2 labels"), std::string::npos) << r.err;
+  json config = json::parse(std::ifstream(*dir / "parts" / "model" / "config.json"));
+  EXPECT_EQ(config["id2label"], json({{"0", "neg"}, {"1", "pos"}}));
+}
+
 TEST_F(TrainCommand, BadDataNamesFileLineAndColumn) {
   std::ofstream(*dir / "unknown_label.csv") << "text,label\nхорошо,1\nплохо,7\n";
   auto unknown = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("train.csv") +

@@ -31,7 +31,8 @@ namespace fs = std::filesystem;
 struct TrainCommandOptions {
   std::string model;
   std::string preset = "rubert-tiny2";
-  std::string train_path, valid_path, out;
+  std::vector<std::string> train_paths;
+  std::string valid_path, out;
   double valid_split = 0.1;
   std::size_t max_length = 512;
   bool no_bias_correction = false;
@@ -49,6 +50,36 @@ std::vector<io::Example> subset(const std::vector<io::Example>& all, const std::
   out.reserve(indices.size());
   for (std::size_t i : indices) out.push_back(all[i]);
   return out;
+}
+
+std::string join_names(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const std::string& p : paths) out += (out.empty() ? "" : " + ") + p;
+  return out;
+}
+
+// Several training files are one dataset; their labels get ids from the union of all
+// files' labels, so the order of the files does not change what a label's id is.
+io::Dataset read_training_files(const std::vector<std::string>& paths, io::DatasetOptions options) {
+  if (paths.size() > 1 && options.task != io::Task::Regression && !options.labels) {
+    std::vector<std::string> names;
+    for (const std::string& p : paths) {
+      const io::Dataset d = io::read_dataset(p, options);
+      names.insert(names.end(), d.labels.id2label().begin(), d.labels.id2label().end());
+    }
+    options.labels = io::LabelSet::from_observed(names);
+  }
+  io::Dataset all;
+  for (const std::string& p : paths) {
+    io::Dataset d = io::read_dataset(p, options);
+    report_skipped(p, d);
+    all.labels = std::move(d.labels);
+    all.task = d.task;
+    all.skipped_rows += d.skipped_rows;
+    all.examples.insert(all.examples.end(), std::make_move_iterator(d.examples.begin()),
+                        std::make_move_iterator(d.examples.end()));
+  }
+  return all;
 }
 
 // What must not change between a run and its continuation: the options that shape the
@@ -121,8 +152,8 @@ fs::path preset_folder(const std::string& preset) {
 
 void run_train(TrainCommandOptions o) {
   io::DatasetOptions data = o.data.options();
-  io::Dataset train_set = io::read_dataset(o.train_path, data);
-  report_skipped(o.train_path, train_set);
+  io::Dataset train_set = read_training_files(o.train_paths, data);
+  const std::string train_name = join_names(o.train_paths);
   std::vector<io::Example> train_examples, valid_examples;
   std::string valid_name;
   if (!o.valid_path.empty()) {
@@ -136,7 +167,7 @@ void run_train(TrainCommandOptions o) {
     train::TrainValidSplit split = train::split_train_valid(train_set.examples, data.task, o.valid_split, o.trainer.seed);
     train_examples = subset(train_set.examples, split.train);
     valid_examples = subset(train_set.examples, split.valid);
-    valid_name = o.train_path + " (--valid-split " + std::to_string(o.valid_split) + ")";
+    valid_name = train_name + " (--valid-split " + std::to_string(o.valid_split) + ")";
   } else {
     train_examples = std::move(train_set.examples);
   }
@@ -167,7 +198,7 @@ void run_train(TrainCommandOptions o) {
   }
   std::size_t max_length = std::min<std::size_t>(o.max_length, static_cast<std::size_t>(model->config().max_position_embeddings));
 
-  train::EncodedExamples train_encoded = train::encode_examples(tokenizer, train_examples, max_length, o.train_path);
+  train::EncodedExamples train_encoded = train::encode_examples(tokenizer, train_examples, max_length, train_name);
   train::EncodedExamples valid_encoded = train::encode_examples(tokenizer, valid_examples, max_length, valid_name);
   std::fprintf(stderr, "bertcls: %zu training and %zu validation examples, %d labels, max length %zu\n",
                train_examples.size(), valid_examples.size(), num_labels, max_length);
@@ -238,7 +269,8 @@ void add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Fine-tune a BERT classifier; the best epoch's model goes to OUT/model");
   cmd->add_option("--model", o->model, "Model folder or hub name ORG/NAME (default: --preset from scratch)");
   cmd->add_option("--preset", o->preset, "Shape and vocabulary of a from-scratch model")->capture_default_str();
-  cmd->add_option("--train", o->train_path, "Training data (.csv, .tsv, .jsonl)")->required();
+  cmd->add_option("--train", o->train_paths, "Training data (.csv, .tsv, .jsonl); several files are joined")
+      ->required();
   cmd->add_option("--valid", o->valid_path, "Validation data (default: --valid-split of --train)");
   cmd->add_option("--valid-split", o->valid_split, "Stratified share of --train held out when no --valid")
       ->capture_default_str();
