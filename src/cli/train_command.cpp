@@ -143,10 +143,17 @@ nlohmann::ordered_json epoch_record(const train::EpochReport& r) {
 }
 
 // The offline default: an untrained model of a preset shape with the bundled vocabulary.
+// A preset is a bundled folder's name, or any folder with config.json and tokenizer files.
 fs::path preset_folder(const std::string& preset) {
+  const fs::path own = fs::path(preset);
+  if (preset.find('/') != std::string::npos) {
+    if (!fs::exists(own / "config.json")) throw Error("--preset " + preset + ": no config.json in that folder");
+    return own;
+  }
   fs::path dir = fs::path(BERTCLS_DATA_DIR) / preset;
   if (!fs::exists(dir / "config.json"))
-    throw Error("--preset " + preset + ": no such preset (known: rubert-tiny2, in " + BERTCLS_DATA_DIR + ")");
+    throw Error("--preset " + preset + ": no such preset (known: rubert-tiny2, in " + BERTCLS_DATA_DIR +
+                "; or give a folder with config.json and tokenizer files)");
   return dir;
 }
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The tutorial's task on the whole RuTweetCorp split: train on extra.csv + valid.csv,
+# evaluate on test.csv. bertcls trains from scratch with its defaults (no pretrained
+# checkpoint: the offline case), fastText `supervised` with its defaults and with
+# -wordNgrams 2 -epoch 25 -lr 0.5. Prints test accuracy, macro F1 and training time.
+# Needs a Release build in build/ and Debian's fasttext (apt-get install fasttext).
+#   bench/rutweetcorp_vs_fasttext.sh [DATA_DIR] [extra bertcls train options...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/data/rutweetcorp}
+shift || true
+command -v fasttext >/dev/null || { echo "needs fastText: apt-get install fasttext" >&2; exit 1; }
+[[ -x build/bertcls ]] || { echo "needs a Release build in build/ (see README)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# fastText's format: __label__L text. The files have no quoting, so the label is after the last comma.
+to_fasttext() { tail -n +2 "$@" | sed -E 's/^(.*),([^,]*)$/__label__\2 \1/'; }
+to_fasttext "$data/extra.csv" "$data/valid.csv" >"$work/train.txt"
+to_fasttext "$data/test.csv" >"$work/test.txt"
+
+# Accuracy and macro F1 of predicted labels (one per line) against the test file's.
+score() {
+  paste -d' ' <(cut -d' ' -f1 "$work/test.txt") "$1" | awk '
+    { gold[NR] = $1; pred[NR] = $2; labels[$1] = 1 }
+    END {
+      for (i = 1; i <= NR; i++) { if (gold[i] == pred[i]) { ok++; tp[gold[i]]++ } else { fp[pred[i]]++; fn[gold[i]]++ } }
+      for (l in labels) { p = tp[l] + fp[l] ? tp[l] / (tp[l] + fp[l]) : 0; r = tp[l] + fn[l] ? tp[l] / (tp[l] + fn[l]) : 0
+                          f1 += p + r ? 2 * p * r / (p + r) : 0; n++ }
+      printf "%.4f %.4f", ok / NR, f1 / n }'
+}
+
+printf "%-44s %9s %9s %9s\n" "model (train extra+valid, test on test.csv)" accuracy macro-F1 "train s"
+run_fasttext() {
+  local name=$1
+  shift
+  local start=$SECONDS
+  fasttext supervised -input "$work/train.txt" -output "$work/ft" -seed 1 "$@" >/dev/null 2>&1
+  local seconds=$((SECONDS - start))
+  fasttext predict "$work/ft.bin" "$work/test.txt" >"$work/pred.txt"
+  read -r acc f1 <<<"$(score "$work/pred.txt")"
+  printf "%-44s %9s %9s %9s\n" "$name" "$acc" "$f1" "$seconds"
+}
+run_fasttext "fastText supervised (defaults)"
+run_fasttext "fastText -wordNgrams 2 -epoch 25 -lr 0.5" -wordNgrams 2 -epoch 25 -lr 0.5
+
+start=$SECONDS
+build/bertcls train --train "$data/extra.csv" "$data/valid.csv" --out "$work/bertcls" --log-every 0 "$@" \
+  >/dev/null 2>"$work/train.log" || { cat "$work/train.log" >&2; exit 1; }
+seconds=$((SECONDS - start))
+build/bertcls eval --model "$work/bertcls/model" --data "$data/test.csv" >"$work/eval.txt"
+read -r acc f1 <<<"$(sed -n 's/.* accuracy \([0-9.]*\) macro-f1 \([0-9.]*\).*/\1 \2/p' "$work/eval.txt" | head -1)"
+printf "%-44s %9.4f %9.4f %9s\n" "bertcls from scratch (defaults)" "$acc" "$f1" "$seconds"
+grep "done:" "$work/train.log" | sed 's/^/  bertcls /'
