@@ -115,7 +115,11 @@ def workloads(quick, texts_csv, texts_txt):
     bert-base-uncased's vocabulary splits these Russian texts into about 86 tokens each
     (rubert-tiny2's: 24), so a bert-base step is about 1.4 TFLOP: few steps, and none
     in --quick."""
-    torch_env = {"OMP_WAIT_POLICY": "PASSIVE"}
+    # Both OpenMP programs get the passive wait policy: with the default spinning, a
+    # thread waiting at a barrier burns the time slice its partner needs whenever other
+    # work shares the cores (measured here under load 4.5: bertcls inference 5x slower,
+    # PyTorch 1.6-2.8x, see TIPS.md).
+    omp_env = {"OMP_WAIT_POLICY": "PASSIVE"}
     fb, ib = os.path.join(BUILD, "bench", "finetune_bench"), os.path.join(BUILD, "bench", "infer_bench")
     # shape: (bertcls warm-up, timed steps), (PyTorch warm-up, timed), (texts, passes, latency texts)
     plan = {"tiny2": ((3, 30), (2, 15), (1024, 3, 200)), "bert-base": ((1, 3), (1, 2), (64, 1, 10))}
@@ -125,16 +129,16 @@ def workloads(quick, texts_csv, texts_txt):
     for shape, ((warm, steps), (tw, ts), infer) in plan.items():
         folder, ids = os.path.join(CACHE, shape), os.path.join(CACHE, shape + ".ids.jsonl")
         w["train " + shape] = {
-            "bertcls": ([fb, folder, texts_csv, "32", str(warm), str(steps)], None),
-            "PyTorch": ([PY, "bench/torch_bench.py", "train", folder, ids, "32", "0", str(tw), str(ts)], torch_env),
+            "bertcls": ([fb, folder, texts_csv, "32", str(warm), str(steps)], omp_env),
+            "PyTorch": ([PY, "bench/torch_bench.py", "train", folder, ids, "32", "0", str(tw), str(ts)], omp_env),
         }
         if shape == "tiny2":
             w["train tiny2"]["tutorial"] = (
-                [PY, "bench/torch_bench.py", "train", folder, ids, "2", "512", "2", "3" if quick else "8"], torch_env)
+                [PY, "bench/torch_bench.py", "train", folder, ids, "2", "512", "2", "3" if quick else "8"], omp_env)
         n, passes, latency = (str(v) for v in infer)
         w["infer " + shape] = {
-            "bertcls": ([ib, folder, texts_txt, n, passes, latency], None),
-            "PyTorch": ([PY, "bench/torch_bench.py", "infer", folder, ids, n, passes, latency], torch_env),
+            "bertcls": ([ib, folder, texts_txt, n, passes, latency], omp_env),
+            "PyTorch": ([PY, "bench/torch_bench.py", "infer", folder, ids, n, passes, latency], omp_env),
             "ORT": (["node", "bench/ort-bench.js", os.path.join(CACHE, shape + ".onnx"), ids, n, passes, latency], None),
         }
     return w
