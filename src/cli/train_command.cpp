@@ -157,6 +157,23 @@ fs::path preset_folder(const std::string& preset) {
   return dir;
 }
 
+// The tutorial's defaults (lr 2e-5, 2 epochs) suit a pretrained model; one that starts
+// from random weights needs larger steps, a warm-up and more passes. Chosen on the whole
+// RuTweetCorp split (bench/rutweetcorp_vs_fasttext.sh); options the user gave win.
+void apply_from_scratch_defaults(TrainCommandOptions& o, const CLI::App& cmd) {
+  std::string applied;
+  auto set = [&](const char* flag, auto& value, auto preset, const char* shown) {
+    if (cmd.count(flag) > 0) return;
+    value = preset;
+    applied += std::string(" ") + flag + " " + shown;
+  };
+  set("--lr", o.trainer.lr, 1e-3, "1e-3");
+  set("--epochs", o.trainer.epochs, std::int64_t{4}, "4");
+  if (cmd.count("--warmup-steps") == 0) set("--warmup-ratio", o.trainer.warmup_ratio, 0.1, "0.1");
+  set("--weight-decay", o.trainer.adamw.weight_decay, 0.01, "0.01");
+  if (!applied.empty()) std::fprintf(stderr, "bertcls: from-scratch defaults:%s\n", applied.c_str());
+}
+
 void run_train(TrainCommandOptions o) {
   io::DatasetOptions data = o.data.options();
   io::Dataset train_set = read_training_files(o.train_paths, data);
@@ -262,8 +279,8 @@ void run_train(TrainCommandOptions o) {
     throw CLI::RuntimeError(130);
   }
   if (result.early_stopped)
-    progress.message("bertcls: early stop: no better " + o.metric + " for " + std::to_string(o.trainer.patience) +
-                     " epochs");
+    progress.message("bertcls: early stop: no better " + (o.metric == "auto" ? std::string("validation score") : o.metric) +
+                     " for " + std::to_string(o.trainer.patience) + " epochs");
   metrics.write_curves();
   std::printf("%s\n", model_dir.c_str());
 }
@@ -283,11 +300,11 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--out", o->out, "Output folder: model/ (best epoch), metrics.jsonl, curves.svg, checkpoint-STEP/")->required();
   o->data.add_to(cmd);
-  cmd->add_option("--epochs", t.epochs, "Passes over the training data")->capture_default_str();
+  cmd->add_option("--epochs", t.epochs, "Passes over the training data (from scratch: 4)")->capture_default_str();
   cmd->add_option("--batch-size", t.batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--max-length", o->max_length, "Tokens per text, special tokens included")->capture_default_str();
-  cmd->add_option("--lr", t.lr, "Peak learning rate")->capture_default_str();
-  cmd->add_option("--weight-decay", t.adamw.weight_decay, "AdamW weight decay (not on biases and LayerNorm)")
+  cmd->add_option("--lr", t.lr, "Peak learning rate (from scratch: 1e-3)")->capture_default_str();
+  cmd->add_option("--weight-decay", t.adamw.weight_decay, "AdamW weight decay, not on biases and LayerNorm (from scratch: 0.01)")
       ->capture_default_str();
   cmd->add_option("--adam-beta1", t.adamw.beta1, "AdamW beta1")->capture_default_str();
   cmd->add_option("--adam-beta2", t.adamw.beta2, "AdamW beta2")->capture_default_str();
@@ -295,7 +312,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--no-bias-correction", o->no_bias_correction,
                 "AdamW without bias correction, as transformers.AdamW(correct_bias=False) (eps 1e-6 unless --adam-eps)");
   cmd->add_option("--warmup-steps", t.warmup_steps, "Linear warm-up steps")->capture_default_str();
-  cmd->add_option("--warmup-ratio", t.warmup_ratio, "Warm-up as a share of all steps")->capture_default_str();
+  cmd->add_option("--warmup-ratio", t.warmup_ratio, "Warm-up as a share of all steps (from scratch: 0.1)")->capture_default_str();
   cmd->add_option("--max-grad-norm", t.max_grad_norm, "Gradient clipping norm (0: none)")->capture_default_str();
   cmd->add_option("--grad-accum", t.grad_accum, "Batches per optimizer step")->capture_default_str();
   cmd->add_option("--max-steps", t.max_steps, "Stop after this many optimizer steps (0: no limit)")
@@ -314,6 +331,7 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->callback([o, cmd] {
     o->adam_eps_given = cmd->count("--adam-eps") > 0;
+    if (o->model.empty()) apply_from_scratch_defaults(*o, *cmd);
     run_train(*o);
   });
 }
