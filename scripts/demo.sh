@@ -10,9 +10,10 @@ out=${BERTCLS_DEMO_OUT:-out/demo}
 echo "== tokenize two texts with the rubert-tiny2 tokenizer"
 $bertcls tokenize --tokenizer data/rubert-tiny2 "Привет, мир!" "ёжик в тумане"
 
-echo "== train on $data/train.csv, keep the best epoch on $data/valid.csv"
+echo "== train from scratch on $data/train.csv (from-scratch defaults), keep the best epoch on $data/valid.csv"
 $bertcls train --train $data/train.csv --valid $data/valid.csv --out "$out" \
-  --epochs 2 --batch-size 32 --max-length 128 --lr 1e-4 --warmup-ratio 0.1 --seed 42 --log-every 20
+  --batch-size 32 --max-length 128 --seed 42 --log-every 20
+echo "(loss and metric curves: $out/curves.svg)"
 
 echo "== evaluate on the held-out $data/test.csv"
 $bertcls eval --model "$out/model" --data $data/test.csv
