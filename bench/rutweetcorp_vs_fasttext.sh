@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The tutorial's task on the whole RuTweetCorp split: train on extra.csv + valid.csv,
 # evaluate on test.csv. bertcls trains from scratch with its defaults (no pretrained
-# checkpoint: the offline case), fastText `supervised` with its defaults and with
-# -wordNgrams 2 -epoch 25 -lr 0.5. Prints test accuracy, macro F1 and training time.
+# checkpoint: the offline case), fastText `supervised` (one thread, so a run repeats)
+# with its defaults and with -wordNgrams 2 -epoch 25 -lr 0.5. Prints test accuracy,
+# macro F1 and training time.
 # Needs a Release build in build/ and Debian's fasttext (apt-get install fasttext).
 #   bench/rutweetcorp_vs_fasttext.sh [DATA_DIR] [extra bertcls train options...]
 set -euo pipefail
@@ -35,7 +36,7 @@ run_fasttext() {
   local name=$1
   shift
   local start=$SECONDS
-  fasttext supervised -input "$work/train.txt" -output "$work/ft" -seed 1 "$@" >/dev/null 2>&1
+  fasttext supervised -input "$work/train.txt" -output "$work/ft" -seed 1 -thread 1 "$@" >/dev/null 2>&1
   local seconds=$((SECONDS - start))
   fasttext predict "$work/ft.bin" "$work/test.txt" >"$work/pred.txt"
   read -r acc f1 <<<"$(score "$work/pred.txt")"

@@ -99,13 +99,13 @@ TEST_F(TrainCommand, SeveralTrainingFilesAreOneDatasetWithTheUnionOfLabels) {
 }
 
 TEST_F(TrainCommand, FromScratchGetsItsOwnDefaultsUnlessGiven) {
-  auto r = bertcls::test::run_cli("train --train " + path("train.csv") + " --lr 5e-4 --max-steps 1 --batch-size 40" +
+  auto r = bertcls::test::run_cli("train --train " + path("train.csv") + " --lr 3e-4 --max-steps 1 --batch-size 40" +
                                   " --valid-split 0 --max-length 16 --out " + path("scratch"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("from scratch"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("from-scratch defaults: --epochs 4 --warmup-ratio 0.1 --weight-decay 0.01"), std::string::npos)
+  EXPECT_NE(r.err.find("from-scratch defaults: --epochs 5 --warmup-ratio 0.1 --weight-decay 0.01"), std::string::npos)
       << r.err;
-  EXPECT_EQ(r.err.find("--lr 1e-3"), std::string::npos) << r.err;  // the given one stays
+  EXPECT_EQ(r.err.find("--lr 5e-4"), std::string::npos) << r.err;  // the given one stays
   const json config = json::parse(std::ifstream(*dir / "scratch" / "model" / "config.json"));
   EXPECT_EQ(config["hidden_size"], 312);
   EXPECT_EQ(config["vocab_size"], 83828);

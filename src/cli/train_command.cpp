@@ -167,8 +167,8 @@ void apply_from_scratch_defaults(TrainCommandOptions& o, const CLI::App& cmd) {
     value = preset;
     applied += std::string(" ") + flag + " " + shown;
   };
-  set("--lr", o.trainer.lr, 1e-3, "1e-3");
-  set("--epochs", o.trainer.epochs, std::int64_t{4}, "4");
+  set("--lr", o.trainer.lr, 5e-4, "5e-4");
+  set("--epochs", o.trainer.epochs, std::int64_t{5}, "5");
   if (cmd.count("--warmup-steps") == 0) set("--warmup-ratio", o.trainer.warmup_ratio, 0.1, "0.1");
   set("--weight-decay", o.trainer.adamw.weight_decay, 0.01, "0.01");
   if (!applied.empty()) std::fprintf(stderr, "bertcls: from-scratch defaults:%s\n", applied.c_str());
@@ -300,10 +300,10 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--out", o->out, "Output folder: model/ (best epoch), metrics.jsonl, curves.svg, checkpoint-STEP/")->required();
   o->data.add_to(cmd);
-  cmd->add_option("--epochs", t.epochs, "Passes over the training data (from scratch: 4)")->capture_default_str();
+  cmd->add_option("--epochs", t.epochs, "Passes over the training data (from scratch: 5)")->capture_default_str();
   cmd->add_option("--batch-size", t.batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--max-length", o->max_length, "Tokens per text, special tokens included")->capture_default_str();
-  cmd->add_option("--lr", t.lr, "Peak learning rate (from scratch: 1e-3)")->capture_default_str();
+  cmd->add_option("--lr", t.lr, "Peak learning rate (from scratch: 5e-4)")->capture_default_str();
   cmd->add_option("--weight-decay", t.adamw.weight_decay, "AdamW weight decay, not on biases and LayerNorm (from scratch: 0.01)")
       ->capture_default_str();
   cmd->add_option("--adam-beta1", t.adamw.beta1, "AdamW beta1")->capture_default_str();
