@@ -33,6 +33,14 @@ std::filesystem::path temp_path_for(const std::filesystem::path& file) {
   return file.parent_path() / name;
 }
 
+// An empty directory beside `dir` named DIR.TAG-XXXXXX (mkdtemp).
+std::filesystem::path make_temp_sibling_directory(const std::filesystem::path& dir, const std::string& tag) {
+  std::string pattern = (dir.parent_path() / (dir.filename().string() + "." + tag + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw Error(dir.string() + ": cannot create a directory beside it: " + std::strerror(errno));
+  return pattern;
+}
+
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write) {
@@ -58,11 +66,39 @@ void write_file_atomically(const std::filesystem::path& file, const std::functio
   fsync_path(dir, file);
 }
 
-std::filesystem::path make_temp_sibling_directory(const std::filesystem::path& dir, const std::string& tag) {
-  std::string pattern = (dir.parent_path() / (dir.filename().string() + "." + tag + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw Error(dir.string() + ": cannot create a directory beside it: " + std::strerror(errno));
-  return pattern;
+void write_directory_atomically(const std::filesystem::path& target,
+                                const std::function<void(const std::filesystem::path&)>& fill,
+                                const std::string& what) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(target.has_filename() ? target : target.parent_path());
+  fs::create_directories(dir.parent_path());
+  const fs::path tmp = make_temp_sibling_directory(dir, "tmp");
+  try {
+    fill(tmp);
+    std::error_code ec;
+    if (fs::exists(dir)) {
+      const fs::path old = make_temp_sibling_directory(dir, "old");
+      fs::remove(old);
+      fs::rename(dir, old);
+      try {
+        fs::rename(tmp, dir);
+      } catch (const fs::filesystem_error&) {
+        fs::rename(old, dir, ec);  // put the old folder back
+        throw;
+      }
+      fs::remove_all(old, ec);
+    } else {
+      fs::rename(tmp, dir);
+    }
+  } catch (const fs::filesystem_error& e) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw Error(dir.string() + ": cannot save " + what + ": " + e.what());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw;
+  }
 }
 
 }  // namespace bertcls::io

@@ -14,8 +14,13 @@ namespace bertcls::io {
 // (I/O failures as bertcls::Error naming the file).
 void write_file_atomically(const std::filesystem::path& file, const std::function<void(std::ostream&)>& write);
 
-// Creates an empty directory beside `dir` named DIR.TAG-XXXXXX (mkdtemp), where a folder
-// is assembled before it is renamed to its real name. Throws bertcls::Error.
-std::filesystem::path make_temp_sibling_directory(const std::filesystem::path& dir, const std::string& tag);
+// The same for a folder: fill() writes into a fresh temporary sibling of `dir`, which
+// then takes dir's place. An existing `dir` is moved aside first (rename cannot replace
+// a non-empty directory) and deleted only once the new folder is in place; if anything
+// fails, the temporary folder is removed and the old one stays (or is put back).
+// Filesystem failures become bertcls::Error "DIR: cannot save WHAT: ...".
+void write_directory_atomically(const std::filesystem::path& dir,
+                                const std::function<void(const std::filesystem::path&)>& fill,
+                                const std::string& what);
 
 }  // namespace bertcls::io

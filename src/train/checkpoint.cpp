@@ -71,31 +71,20 @@ TrainerProgress progress_from_json(const nlohmann::json& j) {
 fs::path save_checkpoint(const fs::path& run_dir, const TrainerSnapshot& snapshot, const text::Tokenizer* tokenizer,
                          const CheckpointInfo& info) {
   const fs::path target = fs::absolute(run_dir) / (kPrefix + std::to_string(snapshot.progress.step));
-  fs::create_directories(run_dir);
-  const fs::path tmp = io::make_temp_sibling_directory(target, "tmp");
-  try {
-    model::save_model_folder(snapshot.model, tokenizer, tmp / "model");
-    const auto n = static_cast<std::int64_t>(snapshot.optimizer.num_params());
-    io::write_safetensors(tmp / kOptimizerFile, {{"exp_avg", {n}, snapshot.optimizer.exp_avg().data()},
-                                                 {"exp_avg_sq", {n}, snapshot.optimizer.exp_avg_sq().data()}});
-    const nlohmann::json state = {{"progress", progress_to_json(snapshot.progress)},
-                                  {"optimizer_steps", snapshot.optimizer.steps_taken()},
-                                  {"run", info.run},
-                                  {"caller", info.caller}};
-    io::write_file_atomically(tmp / kStateFile, [&](std::ostream& out) { out << state.dump(2) << "\n"; });
-    // A checkpoint of the same step (a resumed run saving again) is replaced.
-    std::error_code ec;
-    fs::remove_all(target, ec);
-    fs::rename(tmp, target);
-  } catch (const fs::filesystem_error& e) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw Error(target.string() + ": cannot save the checkpoint: " + e.what());
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw;
-  }
+  io::write_directory_atomically(
+      target,
+      [&](const fs::path& tmp) {
+        model::save_model_folder(snapshot.model, tokenizer, tmp / "model");
+        const auto n = static_cast<std::int64_t>(snapshot.optimizer.num_params());
+        io::write_safetensors(tmp / kOptimizerFile, {{"exp_avg", {n}, snapshot.optimizer.exp_avg().data()},
+                                                     {"exp_avg_sq", {n}, snapshot.optimizer.exp_avg_sq().data()}});
+        const nlohmann::json state = {{"progress", progress_to_json(snapshot.progress)},
+                                      {"optimizer_steps", snapshot.optimizer.steps_taken()},
+                                      {"run", info.run},
+                                      {"caller", info.caller}};
+        io::write_file_atomically(tmp / kStateFile, [&](std::ostream& out) { out << state.dump(2) << "\n"; });
+      },
+      "the checkpoint");
   remove_checkpoints(target.parent_path(), target);
   return target;
 }
