@@ -3,6 +3,7 @@
 // best epoch's model as the output folder.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -59,22 +60,28 @@ std::string join_names(const std::vector<std::string>& paths) {
 }
 
 // Several training files are one dataset; their labels get ids from the union of all
-// files' labels, so the order of the files does not change what a label's id is.
-io::Dataset read_training_files(const std::vector<std::string>& paths, io::DatasetOptions options) {
-  if (paths.size() > 1 && options.task != io::Task::Regression && !options.labels) {
-    std::vector<std::string> names;
-    for (const std::string& p : paths) {
-      const io::Dataset d = io::read_dataset(p, options);
-      names.insert(names.end(), d.labels.id2label().begin(), d.labels.id2label().end());
-    }
-    options.labels = io::LabelSet::from_observed(names);
+// files' labels, so the order of the files does not change what a label's id is. Each
+// file is read once, with ids of its own, which are then mapped by name.
+io::Dataset read_training_files(const std::vector<std::string>& paths, const io::DatasetOptions& options) {
+  std::vector<io::Dataset> parts;
+  std::vector<std::string> names;
+  for (const std::string& p : paths) {
+    parts.push_back(io::read_dataset(p, options));
+    report_skipped(p, parts.back());
+    names.insert(names.end(), parts.back().labels.id2label().begin(), parts.back().labels.id2label().end());
   }
   io::Dataset all;
-  for (const std::string& p : paths) {
-    io::Dataset d = io::read_dataset(p, options);
-    report_skipped(p, d);
-    all.labels = std::move(d.labels);
-    all.task = d.task;
+  all.task = options.task;
+  if (options.task != io::Task::Regression)
+    all.labels = options.labels ? *options.labels : io::LabelSet::from_observed(names);
+  for (io::Dataset& d : parts) {
+    auto union_id = [&](int id) { return all.labels.id_of(d.labels.name(id)); };
+    if (options.task != io::Task::Regression)
+      for (io::Example& ex : d.examples) {
+        if (ex.label >= 0) ex.label = union_id(ex.label);
+        for (int& id : ex.labels) id = union_id(id);
+        std::sort(ex.labels.begin(), ex.labels.end());
+      }
     all.skipped_rows += d.skipped_rows;
     all.examples.insert(all.examples.end(), std::make_move_iterator(d.examples.begin()),
                         std::make_move_iterator(d.examples.end()));
@@ -281,7 +288,6 @@ void run_train(TrainCommandOptions o) {
   if (result.early_stopped)
     progress.message("bertcls: early stop: no better " + (o.metric == "auto" ? std::string("validation score") : o.metric) +
                      " for " + std::to_string(o.trainer.patience) + " epochs");
-  metrics.write_curves();
   std::printf("%s\n", model_dir.c_str());
 }
 
