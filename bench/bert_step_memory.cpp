@@ -15,7 +15,7 @@
 #include <random>
 #include <vector>
 
-#include "io/bert_config_json.h"
+#include "hf/model_config.h"
 #include "model/bert_classifier.h"
 
 using namespace bertcls;
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   const int B = argc > 1 ? std::atoi(argv[1]) : 32, S = argc > 2 ? std::atoi(argv[2]) : 64;
   const int repeats = argc > 3 ? std::atoi(argv[3]) : 5;
   const double at_start = peak_mib();
-  model::BertConfig config = io::read_bert_config(std::string(BERTCLS_SOURCE_DIR) + "/data/rubert-tiny2/config.json");
+  model::BertConfig config = hf::read_model_config(std::string(BERTCLS_SOURCE_DIR) + "/data/rubert-tiny2/config.json").bert;
   model::BertClassifier model(config, 1);
   model.zero_grad();  // the gradient buffer a training loop holds
   const double with_model = peak_mib();
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     std::vector<int32_t> ids(S);
     for (int32_t& id : ids) id = token(gen);
     batch.add_sequence(ids);
-    batch.class_labels.push_back(b % config.num_labels());
+    batch.class_labels.push_back(b % config.num_labels);
   }
   uint64_t step = 0;
   const double train_ms = median_ms(repeats, [&] {

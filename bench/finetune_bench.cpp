@@ -17,7 +17,8 @@
 #include <vector>
 
 #include "io/dataset.h"
-#include "model/bert_checkpoint.h"
+#include "hf/pretrained.h"
+#include "pipeline/text_encoder.h"
 #include "train/batching.h"
 #include "train/trainer.h"
 
@@ -35,11 +36,10 @@ int main(int argc, char** argv) {
 
   const io::Dataset data = io::read_dataset(argv[2], {});
   const auto labels = data.labels.id2label();
-  model::PretrainedModel loaded = model::load_pretrained(dir, {.labels = labels});
-  model::BertClassifier& model = loaded.model;
-  const text::Tokenizer tokenizer = text::Tokenizer::from_directory(dir);
-  const auto max_length = static_cast<std::size_t>(std::min(512, model.config().max_position_embeddings));
-  const train::EncodedExamples encoded = train::encode_examples(tokenizer, data.examples, max_length, argv[2]);
+  model::BertClassifier model(hf::load_pretrained(dir, {.labels = labels}).weights);
+  const pipeline::TextEncoder encoder(text::Tokenizer::from_directory(dir),
+                                      static_cast<std::size_t>(model.config().max_position_embeddings), {512, LongTexts::Truncate, std::nullopt, WindowPooling::Mean});
+  const train::EncodedExamples encoded = encoder.encode(data.examples, argv[2]);
 
   train::TrainerOptions options;
   options.batch_size = batch_size;
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
 
   std::vector<Clock::time_point> step_end;
   train::TrainerCallbacks callbacks;
-  callbacks.on_step = [&](const train::StepReport&) { step_end.push_back(Clock::now()); };
+  callbacks.on_step = [&](const StepReport&) { step_end.push_back(Clock::now()); };
   const train::EncodedDataset train_data{data.examples, encoded};
   train::fit(model, data.task, static_cast<int>(labels.size()), train_data, nullptr, options, callbacks);
   if (static_cast<std::int64_t>(step_end.size()) != warmup + steps) {

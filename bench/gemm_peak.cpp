@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "io/bert_config_json.h"
+#include "hf/model_config.h"
 #include "tensor/gemm.h"
 
 using namespace bertcls;
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5]\n");
     return 2;
   }
-  const model::BertConfig config = io::read_bert_config(argv[1]);
+  const model::BertConfig config = hf::read_model_config(argv[1]).bert;
   const int T = argc > 2 ? std::stoi(argv[2]) : 800, repeats = argc > 3 ? std::stoi(argv[3]) : 5;
   const int C = config.hidden_size, I = config.intermediate_size;
 

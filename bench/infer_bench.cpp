@@ -1,7 +1,7 @@
-// Inference speed of TextClassifier (tokenization included, as `bertcls predict` and
+// Inference speed of bertcls::Classifier (tokenization included, as `bertcls predict` and
 // `serve` run it): throughput over N texts at batch 32 (the classifier sorts them by
 // length and packs each batch), the median of ROUNDS passes; then single-text latency,
-// one classify() call per text for LATENCY texts, p50 and p99. A warm-up pass is not
+// one predict() call per text for LATENCY texts, p50 and p99. A warm-up pass is not
 // timed. Prints one JSON line for bench/run.py.
 //
 //   bench/infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200]
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "model/text_classifier.h"
+#include <bertcls/classifier.h>
 
 using namespace bertcls;
 using Clock = std::chrono::steady_clock;
@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   const int rounds = argc > 4 ? std::stoi(argv[4]) : 3;
   const std::size_t latency_texts = argc > 5 ? std::stoul(argv[5]) : 200;
 
-  model::TextClassifier classifier = model::TextClassifier::load(argv[1]);
-  std::vector<model::TextInput> texts;
+  const Classifier classifier = Classifier::load(argv[1]);
+  std::vector<TextInput> texts;
   std::ifstream f(argv[2], std::ios::binary);
   for (std::string line; std::getline(f, line) && texts.size() < std::max(n, latency_texts);)
     texts.push_back({line, std::nullopt});
@@ -43,19 +43,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "infer_bench: %s has fewer than %zu lines\n", argv[2], std::max(n, latency_texts));
     return 2;
   }
-  const std::vector<model::TextInput> batch_texts(texts.begin(), texts.begin() + static_cast<long>(n));
+  const std::vector<TextInput> batch_texts(texts.begin(), texts.begin() + static_cast<long>(n));
 
-  classifier.classify({texts.begin(), texts.begin() + 32});  // warm-up: arena, thread pool, caches
+  classifier.predict(std::vector<TextInput>(texts.begin(), texts.begin() + 32));  // warm-up: arena, thread pool, caches
   std::vector<double> pass_seconds;
   for (int r = 0; r < rounds; ++r) {
     const auto t0 = Clock::now();
-    classifier.classify(batch_texts, 32);
+    classifier.predict(batch_texts, 32);
     pass_seconds.push_back(seconds_since(t0));
   }
   std::vector<double> latency_ms;
   for (std::size_t i = 0; i < latency_texts; ++i) {
     const auto t0 = Clock::now();
-    classifier.classify({texts[i]}, 1);
+    classifier.predict(std::vector<TextInput>{texts[i]}, 1);
     latency_ms.push_back(1e3 * seconds_since(t0));
   }
   std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",

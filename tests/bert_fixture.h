@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "io/bert_config_json.h"
+#include "hf/model_config.h"
+#include "hf/pretrained.h"
 #include "io/safetensors.h"
 #include "model/batch.h"
 #include "model/bert_classifier.h"
@@ -37,9 +38,20 @@ inline void fill_generated_weights(model::BertClassifier& model, uint64_t seed =
 
 // A model folder's config with the generated weights (the folder needs no weight file).
 inline model::BertClassifier generated_model(const std::string& name) {
-  model::BertClassifier model(io::read_bert_config(bert_fixtures() / name / "config.json"));
+  model::BertClassifier model(hf::read_model_config(bert_fixtures() / name / "config.json").bert);
   fill_generated_weights(model);
   return model;
+}
+
+// A checkpoint folder loaded as a trainable classifier, with its config and load report.
+struct LoadedClassifier {
+  hf::ModelConfig config;
+  model::BertClassifier model;
+  hf::LoadReport report;
+};
+inline LoadedClassifier load_classifier(const std::filesystem::path& dir, const hf::LoadOptions& options = {}) {
+  hf::PretrainedModel p = hf::load_pretrained(dir, options);
+  return {std::move(p.config), model::BertClassifier(std::move(p.weights)), std::move(p.report)};
 }
 
 // One parity case: inputs, the reference's outputs and gradients, by tensor name.

@@ -2,7 +2,7 @@
 // column (or field), or, with skip_bad_rows, a counted and reported skip.
 #include <gtest/gtest.h>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/dataset.h"
 
 namespace bertcls::io {

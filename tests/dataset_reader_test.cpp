@@ -2,7 +2,7 @@
 // by name and the three kinds of labels. Bad input is in dataset_errors_test.cpp.
 #include <gtest/gtest.h>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/csv_reader.h"
 #include "io/dataset.h"
 

@@ -6,15 +6,15 @@
 #include <fstream>
 
 #include "cli_runner.h"
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "fake_hub.h"
-#include "io/hub_download.h"
+#include "hf/hub_download.h"
 #include "tiny_model.h"
 
 namespace fs = std::filesystem;
-using bertcls::io::HubCache;
-using bertcls::io::HubSettings;
-using bertcls::io::SnapshotRequest;
+using bertcls::hf::HubCache;
+using bertcls::hf::HubSettings;
+using bertcls::hf::SnapshotRequest;
 using bertcls::test::FakeHub;
 
 namespace {
@@ -48,7 +48,7 @@ class HubDownload : public ::testing::Test {
   void TearDown() override { fs::remove_all(cache_root); }
 
   fs::path download(const std::string& revision = "main", std::vector<std::string> include = {}) {
-    return bertcls::io::download_snapshot(SnapshotRequest{hub.repo, revision, std::move(include)}, settings);
+    return bertcls::hf::download_snapshot(SnapshotRequest{hub.repo, revision, std::move(include)}, settings);
   }
   fs::path repo_dir() const { return cache_root / "models--acme--tiny-bert"; }
 
@@ -140,12 +140,12 @@ void expect_error(const std::function<void()>& f, std::initializer_list<const ch
 
 TEST_F(HubDownload, AnUnknownRepoSaysNotFoundOrPrivate) {
   hub.repo = "acme/other";  // the hub no longer knows acme/tiny-bert
-  expect_error([&] { bertcls::io::download_snapshot(SnapshotRequest{"acme/tiny-bert", "main", {}}, settings); },
+  expect_error([&] { bertcls::hf::download_snapshot(SnapshotRequest{"acme/tiny-bert", "main", {}}, settings); },
                {"acme/tiny-bert", "not found", "HF_TOKEN", "401"});
 }
 
 TEST_F(HubDownload, AGatedRepoSaysToSetHfToken) {
-  expect_error([&] { bertcls::io::download_snapshot(SnapshotRequest{hub.gated_repo, "main", {}}, settings); },
+  expect_error([&] { bertcls::hf::download_snapshot(SnapshotRequest{hub.gated_repo, "main", {}}, settings); },
                {"gated", "HF_TOKEN"});
 }
 
@@ -215,11 +215,11 @@ TEST_F(HubDownload, AFolderWithoutWeightsIsNotAModel) {
 
 TEST_F(HubDownload, ResolveModelTakesFoldersAsTheyAreAndNamesThroughTheHub) {
   fs::create_directories(cache_root / "local");
-  EXPECT_EQ(bertcls::io::resolve_model((cache_root / "local").string(), settings), cache_root / "local");
-  EXPECT_EQ(bertcls::io::resolve_model("acme/tiny-bert@" + hub.commit, settings),
+  EXPECT_EQ(bertcls::hf::resolve_model((cache_root / "local").string(), settings), cache_root / "local");
+  EXPECT_EQ(bertcls::hf::resolve_model("acme/tiny-bert@" + hub.commit, settings),
             repo_dir() / "snapshots" / hub.commit);
-  expect_error([&] { bertcls::io::resolve_model("./no/such/folder", settings); }, {"no such folder"});
-  expect_error([&] { bertcls::io::resolve_model("bad name!", settings); }, {"neither a folder nor"});
+  expect_error([&] { bertcls::hf::resolve_model("./no/such/folder", settings); }, {"no such folder"});
+  expect_error([&] { bertcls::hf::resolve_model("bad name!", settings); }, {"neither a folder nor"});
 }
 
 TEST_F(HubDownload, TheDownloadCommandPrintsTheSnapshotFolder) {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::test {
 

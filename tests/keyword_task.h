@@ -18,7 +18,7 @@ inline model::BertConfig tiny_config(int num_labels) {
   c.num_attention_heads = 2;
   c.intermediate_size = 32;
   c.max_position_embeddings = 32;
-  for (int i = 0; i < num_labels; ++i) c.id2label.push_back(std::to_string(i));
+  c.num_labels = num_labels;
   return c;
 }
 
@@ -29,7 +29,6 @@ struct KeywordTask {
 
   KeywordTask(std::size_t n, std::uint64_t seed) {
     SeededRng rng(seed);
-    encoded.offsets.push_back(0);
     for (std::size_t i = 0; i < n; ++i) {
       io::Example ex;
       ex.label = static_cast<int>(i % 2);
@@ -40,10 +39,7 @@ struct KeywordTask {
       for (std::uint64_t t = 0; t < len; ++t) ids.push_back(10 + static_cast<int32_t>(rng.below(30)));
       ids[1 + rng.below(len)] = ex.label ? 7 : 9;
       ids.push_back(2);
-      encoded.ids.insert(encoded.ids.end(), ids.begin(), ids.end());
-      encoded.type_ids.resize(encoded.ids.size(), 0);
-      encoded.offsets.push_back(encoded.ids.size());
-      encoded.lengths.push_back(static_cast<int>(ids.size()));
+      encoded.add_window(ids, std::vector<int32_t>(ids.size(), 0), i);
       examples.push_back(ex);
     }
   }

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "bert_fixture.h"
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::model {
 namespace {
@@ -103,12 +103,12 @@ TEST(BertClassifier, NamedParametersAreTheSlicesTheEngineUses) {
   BertClassifier model = testing::generated_model("micro");
   const float* base = model.parameters().data();
   std::map<std::string, const float*> views = {
-      {"bert.embeddings.word_embeddings.weight", model.weights().wte},
-      {"bert.encoder.layer.0.attention.self.query.weight", model.weights().qkvw},
-      {"bert.encoder.layer.1.attention.self.value.weight", model.weights().qkvw + (3 + 2) * 32 * 32},
-      {"bert.encoder.layer.1.intermediate.dense.bias", model.weights().fcb + 37},
-      {"bert.encoder.layer.1.output.LayerNorm.weight", model.weights().ln2w + 32},
-      {"classifier.bias", model.weights().clsb}};
+      {"bert.embeddings.word_embeddings.weight", model.tensors().wte},
+      {"bert.encoder.layer.0.attention.self.query.weight", model.tensors().qkvw},
+      {"bert.encoder.layer.1.attention.self.value.weight", model.tensors().qkvw + (3 + 2) * 32 * 32},
+      {"bert.encoder.layer.1.intermediate.dense.bias", model.tensors().fcb + 37},
+      {"bert.encoder.layer.1.output.LayerNorm.weight", model.tensors().ln2w + 32},
+      {"classifier.bias", model.tensors().clsb}};
   size_t total = 0;
   for (const NamedParameter& np : model.named_parameters()) {
     if (views.count(np.name)) {

@@ -10,7 +10,7 @@
 #include <iostream>
 
 #include "bert_fixture.h"
-#include "model/bert_checkpoint.h"
+#include "hf/pretrained.h"
 
 namespace bertcls::model {
 namespace {
@@ -27,7 +27,7 @@ class BertParity : public ::testing::TestWithParam<CaseSpec> {};
 BertClassifier model_for(const std::string& name) {
   const auto dir = testing::bert_fixtures() / name;
   if (!std::filesystem::exists(dir / "model.safetensors")) return testing::generated_model(name);
-  PretrainedModel loaded = load_pretrained(dir);
+  testing::LoadedClassifier loaded = testing::load_classifier(dir);
   EXPECT_TRUE(loaded.report.missing.empty() && loaded.report.unexpected.empty());
   // The committed file holds exactly what the generator computes: C++ and numpy agree.
   BertClassifier generated = testing::generated_model(name);

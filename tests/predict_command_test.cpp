@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "cli_runner.h"
-#include "model/text_classifier.h"
+#include <bertcls/classifier.h>
 #include "tiny_model.h"
 
 namespace fs = std::filesystem;
@@ -42,8 +42,8 @@ TEST_F(PredictCommand, PrintsLabelAndScoresPerTextEqualToTheLibrary) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = json_lines(r.out);
   ASSERT_EQ(lines.size(), 2u);
-  auto clf = bertcls::model::TextClassifier::load(*dir / "model");
-  auto expected = clf.classify({{"хороший день", std::nullopt}, {"плохой день", std::nullopt}});
+  auto clf = bertcls::Classifier::load((*dir / "model").string());
+  auto expected = clf.predict(std::vector<bertcls::TextInput>{{"хороший день", std::nullopt}, {"плохой день", std::nullopt}});
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(lines[i]["label"], clf.labels()[expected[i].label]);
     EXPECT_EQ(lines[i]["scores"].size(), 2u);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "headless_chromium.h"
+#include "pipeline/classifier_model.h"
 #include "serve/server.h"
 #include "tiny_model.h"
 
@@ -32,7 +33,7 @@ bool eventually(const std::function<bool()>& done) {
 
 // The server on a free loopback port, stopped however the test ends.
 struct RunningServer {
-  explicit RunningServer(const fs::path& model_dir) : server(model_dir, "tiny", options()) {
+  explicit RunningServer(const fs::path& model_dir) : server(bertcls::pipeline::ClassifierModel::load(model_dir.string()), "tiny", options()) {
     port = server.bind();
     thread = std::thread([this] { server.serve(); });
   }

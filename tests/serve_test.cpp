@@ -11,9 +11,10 @@
 #include <thread>
 
 #include "cli_runner.h"
-#include "common/error.h"
-#include "model/text_classifier.h"
+#include <bertcls/error.h>
+#include <bertcls/classifier.h>
 #include "serve/predict_request.h"
+#include "pipeline/classifier_model.h"
 #include "serve/server.h"
 #include "tiny_model.h"
 
@@ -35,7 +36,7 @@ class Serve : public ::testing::Test {
 
   void start(bertcls::serve::ServerOptions options = {}) {
     options.port = 0;
-    server = std::make_unique<bertcls::serve::InferenceServer>(*model_dir, "tiny", options);
+    server = std::make_unique<bertcls::serve::InferenceServer>(bertcls::pipeline::ClassifierModel::load(model_dir->string()), "tiny", options);
     int port = server->bind();
     thread = std::thread([this] { server->serve(); });
     client = std::make_unique<httplib::Client>("127.0.0.1", port);
@@ -108,7 +109,7 @@ TEST_F(Serve, APortALiveServerHoldsIsAnError) {
   start();
   bertcls::serve::ServerOptions options;
   options.port = server->port();
-  bertcls::serve::InferenceServer second(*model_dir, "tiny", options);
+  bertcls::serve::InferenceServer second(bertcls::pipeline::ClassifierModel::load(model_dir->string()), "tiny", options);
   EXPECT_THROW(second.bind(), bertcls::Error) << "two servers would share the port's connections";
 }
 
@@ -155,8 +156,8 @@ TEST_F(Serve, PredictAnswersAsTextEmbeddingsInferenceDoes) {
 
   auto [raw_status, raw] = post_json(R"({"inputs": "всё плохо", "raw_scores": true, "text_pair": "да"})");
   ASSERT_EQ(raw_status, 200);
-  auto clf = bertcls::model::TextClassifier::load(*model_dir);
-  auto expected = clf.classify({{"всё плохо", std::string("да")}})[0];
+  auto clf = bertcls::Classifier::load((*model_dir).string());
+  auto expected = clf.predict(std::vector<bertcls::TextInput>{{"всё плохо", std::string("да")}})[0];
   for (const auto& entry : raw) {
     int id = entry["label"] == "negative" ? 0 : 1;
     EXPECT_EQ(entry["score"].get<float>(), expected.logits[id]);

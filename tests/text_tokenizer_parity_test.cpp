@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 

@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "model/bert_classifier.h"
-#include "model/model_folder.h"
+#include "hf/model_folder.h"
 #include "text/tokenizer.h"
 
 namespace bertcls::test {
@@ -16,20 +15,19 @@ namespace bertcls::test {
 inline std::filesystem::path make_tiny_model_folder(const std::filesystem::path& dir,
                                                     std::vector<std::string> labels = {"negative", "positive"}) {
   text::Tokenizer tokenizer = text::Tokenizer::from_directory(std::filesystem::path(BERTCLS_SOURCE_DIR) / "data/rubert-tiny2");
-  model::BertConfig config;
-  config.vocab_size = tokenizer.vocab_size();
-  config.hidden_size = 32;
-  config.num_hidden_layers = 2;
-  config.num_attention_heads = 4;
-  config.intermediate_size = 64;
-  config.max_position_embeddings = 128;
-  config.id2label = std::move(labels);
-  config.source = {{"model_type", "bert"}};
+  hf::ModelConfig config;
+  config.bert.vocab_size = tokenizer.vocab_size();
+  config.bert.hidden_size = 32;
+  config.bert.num_hidden_layers = 2;
+  config.bert.num_attention_heads = 4;
+  config.bert.intermediate_size = 64;
+  config.bert.max_position_embeddings = 128;
   // initializer_range 0.02 makes every text score about 50/50; a wider init makes the
   // scores differ between texts, which is what tests comparing outputs need.
-  config.source["initializer_range"] = 0.5;
-  model::BertClassifier model(config, /*init_seed=*/42);
-  model::save_model_folder(model, &tokenizer, dir);
+  config.bert.initializer_range = 0.5;
+  config.set_labels(std::move(labels));
+  const model::BertWeights weights(config.bert, /*init_seed=*/42);
+  hf::save_model_folder(config, weights, &tokenizer, dir);
   return dir;
 }
 

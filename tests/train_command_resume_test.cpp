@@ -96,7 +96,7 @@ TEST_F(TrainResumeCommand, ResumeRefusesOtherOptionsAndMissingCheckpoints) {
 
   auto other_lr = bertcls::test::run_cli(train_args("saved", "--max-steps 6 --resume " + path("saved"), "6", "5e-4"));
   EXPECT_EQ(other_lr.exit_code, 1);
-  EXPECT_NE(other_lr.err.find("--lr"), std::string::npos) << other_lr.err;
+  EXPECT_NE(other_lr.err.find("made with lr = 0.001, this one has 0.0005"), std::string::npos) << other_lr.err;
   auto nothing = bertcls::test::run_cli(train_args("fresh", "--resume " + path("train.csv")));
   EXPECT_EQ(nothing.exit_code, 1);
   EXPECT_NE(nothing.err.find("--resume"), std::string::npos) << nothing.err;
@@ -131,7 +131,7 @@ TEST_F(TrainResumeCommand, RunFolderHasStepAndEpochRecordsAndAPicture) {
   EXPECT_EQ(r.err.find('\r'), std::string::npos);
 
   auto bad_metric = bertcls::test::run_cli(train_args("bad", "--metric recall"));
-  EXPECT_EQ(bad_metric.exit_code, 1);
+  EXPECT_NE(bad_metric.exit_code, 0);  // a usage error, CLI11's code
   EXPECT_NE(bad_metric.err.find("--metric"), std::string::npos) << bad_metric.err;
 }
 

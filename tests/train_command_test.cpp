@@ -103,9 +103,9 @@ TEST_F(TrainCommand, FromScratchGetsItsOwnDefaultsUnlessGiven) {
                                   " --valid-split 0 --max-length 16 --out " + path("scratch"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("from scratch"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("from-scratch defaults: --epochs 5 --warmup-ratio 0.1 --weight-decay 0.01"), std::string::npos)
+  EXPECT_NE(r.err.find("from-scratch defaults: epochs 5, warmup ratio 0.1, weight decay 0.01\n"), std::string::npos)
       << r.err;
-  EXPECT_EQ(r.err.find("--lr 5e-4"), std::string::npos) << r.err;  // the given one stays
+  EXPECT_EQ(r.err.find("lr 0.0005"), std::string::npos) << r.err;  // the given one stays
   const json config = json::parse(std::ifstream(*dir / "scratch" / "model" / "config.json"));
   EXPECT_EQ(config["hidden_size"], 312);
   EXPECT_EQ(config["vocab_size"], 83828);
@@ -125,7 +125,7 @@ TEST_F(TrainCommand, BadDataNamesFileLineAndColumn) {
   EXPECT_NE(missing.err.find("label"), std::string::npos) << missing.err;
   auto weights = bertcls::test::run_cli("train --model " + path("base") + " --train " + path("train.csv") +
                                         " --class-weights inverse --out " + path("bad"));
-  EXPECT_EQ(weights.exit_code, 1);
+  EXPECT_NE(weights.exit_code, 0);  // a usage error, CLI11's code
   EXPECT_NE(weights.err.find("--class-weights"), std::string::npos) << weights.err;
 }
 

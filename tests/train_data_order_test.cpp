@@ -5,7 +5,7 @@
 #include <map>
 #include <numeric>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/batching.h"
 #include "train/seeded_shuffle.h"
 #include "train/valid_split.h"

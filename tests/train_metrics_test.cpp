@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/classification_metrics.h"
 #include "train/multilabel_metrics.h"
 #include "train/regression_metrics.h"

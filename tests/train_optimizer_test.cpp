@@ -9,7 +9,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/adamw.h"
 #include "train/class_weights.h"
 #include "train/grad_clip.h"

@@ -7,7 +7,7 @@
 
 #include "io/dataset.h"
 #include "text/tokenizer.h"
-#include "train/encoded_examples.h"
+#include "pipeline/text_encoder.h"
 #include "train/trainer.h"
 #include "train/valid_split.h"
 
@@ -29,8 +29,9 @@ TEST(TrainPipeline, SampleCsvToOneTrainedEpoch) {
   const auto train = pick(data.examples, split.train), valid = pick(data.examples, split.valid);
 
   const auto tokenizer = text::Tokenizer::from_directory(root + "/data/rubert-tiny2");
-  const EncodedExamples train_enc = encode_examples(tokenizer, train, 64, "valid.csv");
-  const EncodedExamples valid_enc = encode_examples(tokenizer, valid, 64, "valid.csv");
+  const pipeline::TextEncoder encoder(tokenizer, 64, {64, LongTexts::Truncate, std::nullopt, WindowPooling::Mean});
+  const EncodedExamples train_enc = encoder.encode(train, "valid.csv");
+  const EncodedExamples valid_enc = encoder.encode(valid, "valid.csv");
   for (int len : train_enc.lengths) ASSERT_LE(len, 64);
 
   model::BertConfig c;
@@ -40,7 +41,7 @@ TEST(TrainPipeline, SampleCsvToOneTrainedEpoch) {
   c.num_attention_heads = 2;
   c.intermediate_size = 32;
   c.max_position_embeddings = 64;
-  c.id2label = data.labels.id2label();
+  c.num_labels = static_cast<int>(data.labels.size());
   model::BertClassifier model(c, 1);
 
   TrainerOptions o;

@@ -1,7 +1,7 @@
 // Step counts for epochs, gradient accumulation, --max-steps and warm-up.
 #include <gtest/gtest.h>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/training_plan.h"
 
 namespace bertcls::train {

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "keyword_task.h"
-#include "model/bert_checkpoint.h"
+#include "hf/pretrained.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
 
@@ -97,7 +97,7 @@ TEST(TrainResume, ACheckpointFolderRoundTrips) {
   TrainerCallbacks cb;
   const CheckpointInfo info{{{"--seed", 3}}, {{"metrics_bytes", 123}}};
   cb.on_checkpoint = [&](const TrainerSnapshot& s) {
-    save_checkpoint(run, s, nullptr, info);
+    save_checkpoint(run, s, hf::ModelConfig{tiny_config(2), {"0", "1"}, {}}, nullptr, info);
     last = copy_of(s);
   };
   fit(model, io::Task::SingleLabel, 2, train.data(), nullptr, o, cb);
@@ -111,8 +111,8 @@ TEST(TrainResume, ACheckpointFolderRoundTrips) {
   EXPECT_EQ(loaded.resume.exp_avg, last.resume.exp_avg);
   EXPECT_EQ(loaded.resume.exp_avg_sq, last.resume.exp_avg_sq);
   EXPECT_EQ(loaded.info.caller["metrics_bytes"], 123);
-  const model::PretrainedModel reread = model::load_pretrained(loaded.dir / "model");
-  EXPECT_TRUE(std::equal(last.params.begin(), last.params.end(), reread.model.parameters().begin()));
+  const hf::PretrainedModel reread = hf::load_pretrained(loaded.dir / "model");
+  EXPECT_TRUE(std::equal(last.params.begin(), last.params.end(), reread.weights.parameters().begin()));
 
   check_same_run(info.run, {{"--seed", 3}, {"--lr", 1}}, loaded.dir);
   try {

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "keyword_task.h"
 #include "train/trainer.h"
 
@@ -34,9 +34,9 @@ TEST(TrainTrainer, LearnsAKeywordTaskAndKeepsTheBestEpoch) {
   EXPECT_EQ(steps.back().step, steps.back().total_steps);
   EXPECT_EQ(steps.back().batch, steps.back().batches_per_epoch);
   // Evaluation agrees with itself and restores input order.
-  const EvalResult again = evaluate(model, valid.examples, valid.encoded, io::Task::SingleLabel, 5);
+  const EvalResult again = evaluate(model.weights(), model.workspace(), valid.examples, valid.encoded, io::Task::SingleLabel, 5);
   EXPECT_DOUBLE_EQ(again.classification.accuracy, reports.back().valid->classification.accuracy);
-  const auto logits = predict_logits(model, valid.encoded, 64);
+  const auto logits = predict_logits(model.weights(), model.workspace(), valid.encoded, 64);
   for (std::size_t i = 0; i < valid.examples.size(); ++i) {
     const int pred = logits[2 * i + 1] > logits[2 * i] ? 1 : 0;
     if (again.classification.accuracy == 1.0) {

@@ -1,51 +1,66 @@
-// The dataset options train and eval share: format, columns, task, bad rows.
+// The options train, eval, predict and serve share: which columns of which file format,
+// the task, bad rows; and how texts become model inputs (length, long texts).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
 
-#include "common/error.h"
+#include <bertcls/data.h>
+
 #include "io/dataset.h"
 
 namespace bertcls::cli {
 
 struct DataFlags {
   std::string format;
-  std::string text_column = "text";
-  std::string text_pair_column;
-  std::string label_column = "label";
   bool multi_label = false;
   bool regression = false;
-  bool skip_bad_rows = false;
+  DataOptions options;
 
   void add_to(CLI::App* cmd) {
     cmd->add_option("--format", format, "csv, tsv or jsonl (default: from the file extension)");
-    cmd->add_option("--text-column", text_column, "Column (JSON field) holding the text")->capture_default_str();
-    cmd->add_option("--text-pair-column", text_pair_column, "Column holding the second text of a pair");
-    cmd->add_option("--label-column", label_column, "Column holding the label")->capture_default_str();
-    cmd->add_flag("--multi-label", multi_label, "Rows carry label lists ([0, 3] or a|b)");
+    cmd->add_option("--text-column", options.text_column, "Column (JSON field) holding the text")->capture_default_str();
+    cmd->add_option("--text-pair-column", options.text_pair_column, "Column holding the second text of a pair");
+    cmd->add_option("--label-column", options.label_column, "Column holding the label")->capture_default_str();
+    cmd->add_flag("--multi-label", multi_label, "Rows carry label lists ([0, 3], [0 3] or a|b)");
     cmd->add_flag("--regression", regression, "The label is a number to predict");
-    cmd->add_flag("--skip-bad-rows", skip_bad_rows, "Skip (and count) malformed rows instead of failing");
+    cmd->add_flag("--skip-bad-rows", options.skip_bad_rows, "Skip (and count) malformed rows instead of failing");
+    cmd->get_option("--multi-label")->excludes(cmd->get_option("--regression"));
   }
 
-  io::DatasetOptions options() const {
-    io::DatasetOptions o;
-    o.format = format.empty() ? io::DataFormat::Auto : io::parse_data_format(format);
-    o.text_column = text_column;
-    o.text_pair_column = text_pair_column;
-    o.label_column = label_column;
-    if (multi_label && regression) throw bertcls::Error("--multi-label and --regression exclude each other");
-    o.task = multi_label ? io::Task::MultiLabel : regression ? io::Task::Regression : io::Task::SingleLabel;
-    o.skip_bad_rows = skip_bad_rows;
+  DataOptions resolved() const {
+    DataOptions o = options;
+    o.format = format.empty() ? DataFormat::Auto : io::parse_data_format(format);
+    o.task = multi_label ? Task::MultiLabel : regression ? Task::Regression : Task::SingleLabel;
     return o;
   }
 };
 
-// "train.csv: skipped 3 bad rows (first: ...)" when rows were skipped.
-inline void report_skipped(const std::string& path, const io::Dataset& d) {
-  if (d.skipped_rows == 0) return;
-  std::fprintf(stderr, "bertcls: %s: skipped %zu bad rows\n", path.c_str(), d.skipped_rows);
-  for (const auto& reason : d.skip_reasons) std::fprintf(stderr, "  %s\n", reason.c_str());
-}
+struct TextFlags {
+  TextOptions options;
+  std::size_t stride = 0;
+
+  void add_to(CLI::App* cmd, std::size_t default_max_length) {
+    options.max_length = default_max_length;
+    cmd->add_option("--max-length", options.max_length, "Tokens per text (window), special tokens included; 0: the model's")
+        ->capture_default_str();
+    cmd->add_option("--long-texts", options.long_texts, "Longer texts: truncate, or chunk into overlapping windows")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, LongTexts>{{"truncate", LongTexts::Truncate},
+                                                                             {"chunk", LongTexts::Chunk}}))
+        ->default_str("truncate");
+    cmd->add_option("--stride", stride, "chunk: tokens a window repeats from the one before (default: a quarter of it)");
+    cmd->add_option("--pooling", options.pooling, "chunk: how window logits become the text's: mean or max")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, WindowPooling>{{"mean", WindowPooling::Mean},
+                                                                                 {"max", WindowPooling::Max}}))
+        ->default_str("mean");
+  }
+
+  TextOptions resolved(const CLI::App& cmd) const {
+    TextOptions o = options;
+    if (cmd.count("--stride") > 0) o.stride = stride;
+    return o;
+  }
+};
 
 }  // namespace bertcls::cli

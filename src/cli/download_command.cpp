@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "io/hub_download.h"
+#include "hf/hub_download.h"
 
 namespace bertcls::cli {
 
 void add_download_command(CLI::App& app) {
-  auto request = std::make_shared<io::SnapshotRequest>();
+  auto request = std::make_shared<hf::SnapshotRequest>();
   CLI::App* cmd = app.add_subcommand(
       "download", "Download a model from the Hugging Face hub into its cache (shared with Python)");
   cmd->add_option("repo", request->repo_id, "Repo id, e.g. cointegrated/rubert-tiny2")->required();
@@ -19,9 +19,9 @@ void add_download_command(CLI::App& app) {
   cmd->add_option("--include", request->include,
                   "Glob of files to fetch (repeatable); default: config, tokenizer files and the weights");
   cmd->callback([request] {
-    io::HubSettings settings = io::HubSettings::from_environment();
+    hf::HubSettings settings = hf::HubSettings::from_environment();
     settings.show_progress = true;
-    std::string dir = io::download_snapshot(*request, settings).string();
+    std::string dir = hf::download_snapshot(*request, settings).string();
     std::printf("%s\n", dir.c_str());
   });
 }

@@ -6,60 +6,44 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <bertcls/classifier.h>
+
 #include "cli/commands.h"
 #include "cli/data_options.h"
-#include "common/error.h"
-#include "io/hub_download.h"
-#include "model/bert_checkpoint.h"
-#include "train/evaluation.h"
+#include "pipeline/training_data.h"
+#include "train/classification_metrics.h"
 
 namespace bertcls::cli {
 namespace {
 
 struct EvalCommandOptions {
   std::string model, data_path;
-  std::size_t batch_size = 32;
-  std::size_t max_length = 512;
+  int batch_size = 32;
   bool json = false;
   DataFlags data;
+  TextFlags text;
 };
 
-io::Task task_of(const model::BertConfig& c, const DataFlags& flags) {
-  if (flags.multi_label || flags.regression) return flags.options().task;
-  if (c.problem_type_set && c.problem_type == model::ProblemType::multi_label_classification) return io::Task::MultiLabel;
-  if (c.problem_type_set && c.problem_type == model::ProblemType::regression) return io::Task::Regression;
-  return io::Task::SingleLabel;
-}
-
-nlohmann::ordered_json scores_json(const train::ClassScores& s) {
+nlohmann::ordered_json scores_json(const ClassScores& s) {
   return {{"precision", s.precision}, {"recall", s.recall}, {"f1", s.f1}, {"support", s.support}};
 }
 
-void run_eval(const EvalCommandOptions& o) {
-  std::filesystem::path dir = io::resolve_model(o.model, io::HubSettings::from_environment());
-  model::PretrainedModel pretrained = model::load_pretrained(dir);
-  for (const auto& w : pretrained.report.warnings(dir.string())) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
-  model::BertClassifier& m = pretrained.model;
-  const std::vector<std::string> labels = m.config().id2label;
-  io::DatasetOptions data = o.data.options();
-  data.task = task_of(m.config(), o.data);
-  if (data.task != io::Task::Regression) data.labels = io::LabelSet(labels);
-  io::Dataset set = io::read_dataset(o.data_path, data);
-  report_skipped(o.data_path, set);
-  text::Tokenizer tokenizer = text::Tokenizer::from_directory(dir);
-  std::size_t max_length = std::min<std::size_t>(o.max_length, static_cast<std::size_t>(m.config().max_position_embeddings));
-  train::EncodedExamples encoded = train::encode_examples(tokenizer, set.examples, max_length, o.data_path);
-  train::prepare_head(m, data.task, m.config().num_labels());
-  train::EvalResult r = train::evaluate(m, set.examples, encoded, data.task, o.batch_size);
+void run_eval(const EvalCommandOptions& o, const CLI::App& cmd) {
+  const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd));
+  for (const auto& w : clf.warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
+  const EvalResult r = clf.evaluate(o.data_path, o.data.resolved(), o.batch_size);
+  for (const auto& line : pipeline::skipped_rows_report(o.data_path, r.skipped_rows, r.skip_reasons))
+    std::fprintf(stderr, "bertcls: %s\n", line.c_str());
+  const std::vector<std::string>& labels = clf.labels();
 
   if (!o.json) {
-    std::printf("%s: %zu examples\n%s\n", o.data_path.c_str(), set.examples.size(), r.summary().c_str());
-    if (data.task == io::Task::SingleLabel)
+    std::printf("%s: %zu examples\n%s\n", o.data_path.c_str(), r.examples, r.summary().c_str());
+    if (r.task == Task::SingleLabel)
       std::printf("\n%s", train::format_classification_report(r.classification, labels).c_str());
     return;
   }
-  nlohmann::ordered_json out = {{"data", o.data_path}, {"examples", set.examples.size()}, {"loss", r.loss}};
-  if (data.task == io::Task::SingleLabel) {
+  nlohmann::ordered_json out = {{"data", o.data_path}, {"examples", r.examples}, {"loss", r.loss}};
+  if (r.task == Task::SingleLabel) {
     const auto& c = r.classification;
     out["accuracy"] = c.accuracy;
     out["macro"] = scores_json(c.macro);
@@ -68,7 +52,7 @@ void run_eval(const EvalCommandOptions& o) {
     for (std::size_t k = 0; k < c.per_class.size(); ++k) per_class[labels[k]] = scores_json(c.per_class[k]);
     out["per_class"] = per_class;
     out["confusion_matrix"] = c.confusion;
-  } else if (data.task == io::Task::MultiLabel) {
+  } else if (r.task == Task::MultiLabel) {
     out["subset_accuracy"] = r.multilabel.subset_accuracy;
     out["summary"] = r.summary();
   } else {
@@ -87,10 +71,10 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--model", o->model, "Model folder or hub name ORG/NAME")->required();
   cmd->add_option("--data", o->data_path, "Labelled data (.csv, .tsv, .jsonl)")->required();
   o->data.add_to(cmd);
+  o->text.add_to(cmd, 512);
   cmd->add_option("--batch-size", o->batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--max-length", o->max_length, "Tokens per text, special tokens included")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the metrics as JSON");
-  cmd->callback([o] { run_eval(*o); });
+  cmd->callback([o, cmd] { run_eval(*o, *cmd); });
 }
 
 }  // namespace bertcls::cli

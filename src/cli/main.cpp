@@ -5,8 +5,8 @@
 #include <exception>
 
 #include "cli/commands.h"
-#include "common/error.h"
-#include "common/version.h"
+#include <bertcls/error.h>
+#include <bertcls/version.h>
 
 namespace {
 

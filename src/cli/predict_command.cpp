@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <bertcls/classifier.h>
+
 #include "cli/commands.h"
-#include "common/error.h"
+#include "cli/data_options.h"
 #include "io/dataset.h"
-#include "io/hub_download.h"
-#include "model/text_classifier.h"
+#include "pipeline/classifier_model.h"
 
 namespace bertcls::cli {
 namespace {
@@ -26,6 +27,7 @@ struct PredictOptions {
   std::string text_pair_column;
   int batch_size = 32;
   int top_k = 0;
+  TextFlags text;
   float threshold = 0.5f;
   bool logits = false;
   std::string output_format = "jsonl";
@@ -33,8 +35,8 @@ struct PredictOptions {
 
 // Texts from the command line, a plain file (one per line), stdin ("-"), or the text
 // column(s) of a CSV/TSV/JSONL file.
-std::vector<model::TextInput> read_inputs(const PredictOptions& o) {
-  std::vector<model::TextInput> inputs;
+std::vector<TextInput> read_inputs(const PredictOptions& o) {
+  std::vector<TextInput> inputs;
   for (const auto& t : o.texts) inputs.push_back({t, std::nullopt});
   if (o.input.empty()) return inputs;
   bool table = !o.format.empty() || (o.input != "-" && [&] {
@@ -70,17 +72,6 @@ std::vector<model::TextInput> read_inputs(const PredictOptions& o) {
   return inputs;
 }
 
-// Indices of the scores to print: all in label order, or the top k by score.
-std::vector<int> shown_labels(const model::Prediction& p, int top_k) {
-  std::vector<int> ids(p.scores.size());
-  std::iota(ids.begin(), ids.end(), 0);
-  if (top_k > 0 && top_k < static_cast<int>(ids.size())) {
-    std::stable_sort(ids.begin(), ids.end(), [&](int a, int b) { return p.scores[a] > p.scores[b]; });
-    ids.resize(static_cast<size_t>(top_k));
-  }
-  return ids;
-}
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -88,37 +79,24 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-void run_predict(const PredictOptions& o) {
+void run_predict(const PredictOptions& o, const CLI::App& cmd) {
   if (o.output_format != "jsonl" && o.output_format != "csv")
     throw Error("--output-format: expected jsonl or csv, got '" + o.output_format + "'");
-  std::vector<model::TextInput> inputs = read_inputs(o);
+  std::vector<TextInput> inputs = read_inputs(o);
   if (inputs.empty()) throw Error("no texts to classify: give TEXT arguments or --input FILE");
-  std::vector<std::string> warnings;
-  auto clf = model::TextClassifier::load(io::resolve_model(o.model, io::HubSettings::from_environment()), &warnings);
-  for (const auto& w : warnings) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
-
-  std::vector<text::Encoding> encodings;
-  encodings.reserve(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    try {
-      encodings.push_back(clf.encode(inputs[i]));
-    } catch (const Error& e) {
-      throw Error("text " + std::to_string(i + 1) + ": " + e.what());
-    }
-  }
-  std::vector<const text::Encoding*> pointers;
-  for (const auto& e : encodings) pointers.push_back(&e);
-  std::vector<model::Prediction> predictions = clf.classify_encoded(pointers, o.batch_size);
+  const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd));
+  for (const auto& w : clf.warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
+  const std::vector<Prediction> predictions = clf.predict(inputs, o.batch_size);
 
   const auto& labels = clf.labels();
-  const bool multi_label = clf.score_function() == model::ScoreFunction::sigmoid && labels.size() > 1;
+  const bool multi_label = clf.score_function() == ScoreFunction::Sigmoid && labels.size() > 1;
   if (o.output_format == "csv") {
     std::string header = "text,label";
     for (const auto& l : labels) header += "," + csv_field("score_" + l);
     std::printf("%s\n", header.c_str());
   }
   for (size_t i = 0; i < predictions.size(); ++i) {
-    const model::Prediction& p = predictions[i];
+    const Prediction& p = predictions[i];
     if (o.output_format == "csv") {
       std::string row = csv_field(inputs[i].text) + "," + csv_field(labels[p.label]);
       for (float s : p.scores) row += "," + std::to_string(s);
@@ -134,7 +112,7 @@ void run_predict(const PredictOptions& o) {
       line["labels"] = above;
     }
     nlohmann::ordered_json scores = nlohmann::ordered_json::object();
-    for (int k : shown_labels(p, o.top_k)) scores[labels[k]] = p.scores[k];
+    for (int k : pipeline::top_labels(p.scores, o.top_k)) scores[labels[k]] = p.scores[k];
     line["scores"] = scores;
     if (o.logits) line["logits"] = p.logits;
     std::printf("%s\n", line.dump().c_str());
@@ -153,12 +131,13 @@ void add_predict_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "Input format when the extension does not tell: csv, tsv, jsonl");
   cmd->add_option("--text-column", o->text_column, "Column (or JSON field) holding the text")->capture_default_str();
   cmd->add_option("--text-pair-column", o->text_pair_column, "Column holding the second text of a pair");
+  o->text.add_to(cmd, 0);
   cmd->add_option("--batch-size", o->batch_size, "Texts per forward pass")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--top-k", o->top_k, "Print only the k best scores (0: all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--threshold", o->threshold, "Multi-label: score at which a label is on")->capture_default_str();
   cmd->add_flag("--logits", o->logits, "Also print the raw logits");
   cmd->add_option("--output-format", o->output_format, "jsonl or csv")->capture_default_str();
-  cmd->callback([o] { run_predict(*o); });
+  cmd->callback([o, cmd] { run_predict(*o, *cmd); });
 }
 
 }  // namespace bertcls::cli

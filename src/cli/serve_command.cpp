@@ -7,7 +7,8 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "io/hub_download.h"
+#include "cli/data_options.h"
+#include "pipeline/classifier_model.h"
 #include "serve/server.h"
 
 namespace bertcls::cli {
@@ -15,10 +16,11 @@ namespace {
 
 struct ServeCommandOptions {
   std::string model;
+  TextFlags text;
   serve::ServerOptions server;
 };
 
-void run_serve(const ServeCommandOptions& o) {
+void run_serve(const ServeCommandOptions& o, const CLI::App& cmd) {
   // Block the stop signals in every thread (threads inherit the mask), so one thread can
   // sigwait() for them and stop the server outside of signal-handler context.
   sigset_t stop_signals;
@@ -27,8 +29,9 @@ void run_serve(const ServeCommandOptions& o) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto dir = io::resolve_model(o.model, io::HubSettings::from_environment());
-  serve::InferenceServer server(dir, o.model, o.server);
+  auto model = pipeline::ClassifierModel::load(o.model, o.text.resolved(cmd));
+  for (const auto& w : model->warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
+  serve::InferenceServer server(std::move(model), o.model, o.server);
   int port = server.bind();
   std::fprintf(stderr, "bertcls: serving %s on http://%s:%d (POST /predict, GET /health /info /metrics /)\n",
                o.model.c_str(), o.server.host.c_str(), port);
@@ -50,6 +53,7 @@ void add_serve_command(CLI::App& app) {
   auto& s = o->server;
   CLI::App* cmd = app.add_subcommand("serve", "Serve a model over HTTP (JSON) with dynamic batching");
   cmd->add_option("--model", o->model, "Model folder, or a hub name ORG/NAME")->required();
+  o->text.add_to(cmd, 0);
   cmd->add_option("--host", s.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", s.port, "Port (0: any free port)")->capture_default_str();
   cmd->add_option("--max-batch-size", s.batcher.max_batch_size, "Texts per model batch")
@@ -58,7 +62,7 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-queue", s.batcher.max_queued_texts, "Texts that may wait; beyond, 503 + Retry-After")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--workers", s.batcher.workers, "Model workers (each holds a copy of the model)")
+  cmd->add_option("--workers", s.batcher.workers, "Model workers (all share one copy of the weights)")
       ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--max-body-bytes", s.max_body_bytes, "Largest request body")->capture_default_str();
   cmd->add_option("--max-inputs", s.max_inputs, "Most texts in one request")
@@ -67,7 +71,7 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--http-threads", s.http_threads, "Connections served at once (reading, tokenizing); more wait")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->callback([o] { run_serve(*o); });
+  cmd->callback([o, cmd] { run_serve(*o, *cmd); });
 }
 
 }  // namespace bertcls::cli

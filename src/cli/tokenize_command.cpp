@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "text/tokenizer.h"
 
 namespace bertcls::cli {

@@ -18,7 +18,7 @@ std::string format_duration(double seconds) {
 TrainProgress::TrainProgress(std::FILE* out, bool live, std::int64_t log_every)
     : out_(out), live_(live), log_every_(log_every), started_(std::chrono::steady_clock::now()) {}
 
-void TrainProgress::step(const train::StepReport& r) {
+void TrainProgress::step(const StepReport& r) {
   const auto now = std::chrono::steady_clock::now();
   if (first_step_ < 0) first_step_ = r.step - 1;
   // The time left from this process's own pace: a resumed run has no earlier timings.
@@ -48,7 +48,7 @@ void TrainProgress::step(const train::StepReport& r) {
   std::fflush(out_);
 }
 
-void TrainProgress::epoch(const train::EpochReport& r) {
+void TrainProgress::epoch(const EpochReport& r) {
   char head[96];
   std::snprintf(head, sizeof head, "epoch %lld done: train loss %.4f", static_cast<long long>(r.epoch), r.train_loss);
   char speed[48];

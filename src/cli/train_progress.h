@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "train/trainer.h"
+#include <bertcls/metrics.h>
 
 namespace bertcls::cli {
 
@@ -18,8 +18,8 @@ class TrainProgress {
   // (0: none). Construct it when the run starts: the time left is measured from here.
   TrainProgress(std::FILE* out, bool live, std::int64_t log_every);
 
-  void step(const train::StepReport& r);
-  void epoch(const train::EpochReport& r);
+  void step(const StepReport& r);
+  void epoch(const EpochReport& r);
   // A line of its own (clears the live line first).
   void message(const std::string& text);
 

@@ -1,4 +1,4 @@
-#include "common/version.h"
+#include <bertcls/version.h>
 
 namespace bertcls {
 

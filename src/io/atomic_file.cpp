@@ -9,7 +9,7 @@
 #include <fstream>
 #include <random>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 namespace {

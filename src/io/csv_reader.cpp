@@ -1,6 +1,6 @@
 #include "io/csv_reader.h"
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/csv_reader.h"
 #include "io/jsonl_reader.h"
 #include "io/utf8_check.h"

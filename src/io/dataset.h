@@ -25,12 +25,14 @@
 #include <string_view>
 #include <vector>
 
+#include <bertcls/data.h>
+
 #include "io/label_set.h"
 
 namespace bertcls::io {
 
-enum class DataFormat { Auto, Csv, Tsv, Jsonl };
-enum class Task { SingleLabel, MultiLabel, Regression };
+using bertcls::DataFormat;
+using bertcls::Task;
 
 struct Example {
   std::string text;
@@ -41,14 +43,9 @@ struct Example {
   std::size_t line = 0;     // where the row starts in its file
 };
 
-struct DatasetOptions {
-  DataFormat format = DataFormat::Auto;
-  std::string text_column = "text";
-  std::string text_pair_column;          // empty: single texts
-  std::string label_column = "label";    // empty: texts only (prediction input)
-  Task task = Task::SingleLabel;
-  std::optional<LabelSet> labels;        // fixed label set; unknown labels are errors
-  bool skip_bad_rows = false;
+// The public options, and the label set a trained model fixes.
+struct DatasetOptions : DataOptions {
+  std::optional<LabelSet> labels;  // fixed label set; unknown labels are errors
 };
 
 struct Dataset {

@@ -2,7 +2,7 @@
 
 #include <bit>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <mutex>
 
-#include "common/version.h"
+#include <bertcls/version.h>
 
 namespace bertcls::io {
 namespace {

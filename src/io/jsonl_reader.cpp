@@ -1,6 +1,6 @@
 #include "io/jsonl_reader.h"
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/utf8_check.h"
 
 namespace bertcls::io {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <set>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 

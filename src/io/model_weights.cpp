@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/strict_json.h"
 #include "io/torch_checkpoint.h"
 

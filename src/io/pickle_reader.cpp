@@ -7,7 +7,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 namespace {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/atomic_file.h"
 #include "io/element_type.h"
 #include "io/mapped_file.h"

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <vector>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 namespace {

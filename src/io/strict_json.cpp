@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 

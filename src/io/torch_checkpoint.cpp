@@ -3,7 +3,7 @@
 #include <cstring>
 #include <map>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/mapped_file.h"
 #include "io/pickle_reader.h"
 #include "io/zip_reader.h"

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <set>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::io {
 namespace {

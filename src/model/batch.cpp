@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::model {
 

@@ -1,11 +1,9 @@
-// The architecture and head of a BERT classifier, as config.json describes it.
-// Parsed and written by io/bert_config_json.h; everything the engine needs to size its
-// buffers and choose its ops is here.
+// The architecture and head of a BERT classifier: plain numbers, everything the engine
+// needs to size its buffers and choose its ops. Reading it from config.json (and keeping
+// label names and the keys bertcls does not interpret) is hf/model_config.h's job.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <string>
-#include <vector>
+#include <optional>
 
 namespace bertcls::model {
 
@@ -17,33 +15,26 @@ enum class Activation { gelu, gelu_tanh, relu, silu };
 enum class ProblemType { single_label_classification, multi_label_classification, regression };
 
 struct BertConfig {
-  int vocab_size = 0;
+  int vocab_size = 0;                // V
   int hidden_size = 0;               // C
-  int num_hidden_layers = 0;         // L
+  int num_hidden_layers = 0;         // NL
   int num_attention_heads = 0;       // NH; head size HS = C / NH
-  int intermediate_size = 0;         // 4C in bert-base
-  int max_position_embeddings = 512;
-  int type_vocab_size = 2;
+  int intermediate_size = 0;         // I; 4C in bert-base
+  int max_position_embeddings = 512; // P
+  int type_vocab_size = 2;           // TV
   float layer_norm_eps = 1e-12f;
   Activation hidden_act = Activation::gelu;
   float hidden_dropout_prob = 0.1f;
   float attention_probs_dropout_prob = 0.1f;
   float classifier_dropout = 0.1f;   // HF falls back to hidden_dropout_prob when null
   int pad_token_id = 0;              // -1: none (config.json has null)
-
-  // Labels: id2label[i] names class i; num_labels() == id2label.size().
-  std::vector<std::string> id2label;
+  float initializer_range = 0.02f;   // stddev of the normal init of new weights
+  int num_labels = 2;                // K: the classifier's outputs
   // As HF: when config.json has no problem_type it is inferred from the labels at the
   // first loss computation (1 label -> regression; integer labels -> single label;
-  // float labels -> multi label). problem_type_set says whether config.json fixed it.
-  ProblemType problem_type = ProblemType::single_label_classification;
-  bool problem_type_set = false;
+  // float labels -> multi label), and then kept.
+  std::optional<ProblemType> problem_type;
 
-  // The config.json this came from, kept whole so that saving preserves keys bertcls
-  // does not interpret (e.g. _name_or_path, emb_size, transformers_version).
-  nlohmann::json source = nlohmann::json::object();
-
-  int num_labels() const { return static_cast<int>(id2label.size()); }
   int head_size() const { return hidden_size / num_attention_heads; }
 };
 

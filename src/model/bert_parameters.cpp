@@ -7,7 +7,7 @@ struct Sizes {
   size_t V, P, TV, C, NL, I, K;
   explicit Sizes(const BertConfig& c)
       : V(c.vocab_size), P(c.max_position_embeddings), TV(c.type_vocab_size), C(c.hidden_size),
-        NL(c.num_hidden_layers), I(c.intermediate_size), K(c.num_labels()) {}
+        NL(c.num_hidden_layers), I(c.intermediate_size), K(c.num_labels) {}
 };
 
 }  // namespace
@@ -43,6 +43,13 @@ ParameterTensors point_parameters(float* base, const BertConfig& config) {
   p.clsw = take(s.K * s.C);
   p.clsb = take(s.K);
   return p;
+}
+
+LayerTensors layer_tensors(const ParameterTensors& p, const BertConfig& config, int l) {
+  const size_t C = config.hidden_size, I = config.intermediate_size, n = static_cast<size_t>(l);
+  return {p.qkvw + n * 3 * C * C, p.qkvb + n * 3 * C, p.attprojw + n * C * C, p.attprojb + n * C,
+          p.ln1w + n * C,         p.ln1b + n * C,     p.fcw + n * I * C,      p.fcb + n * I,
+          p.fcprojw + n * C * I,  p.fcprojb + n * C,  p.ln2w + n * C,         p.ln2b + n * C};
 }
 
 size_t parameter_count(const BertConfig& config) {

@@ -38,6 +38,13 @@ struct ParameterTensors {
   float* clsb;      // [K]
 };
 
+// One encoder layer's slices of ParameterTensors (forward and backward name them once).
+struct LayerTensors {
+  float *qkvw, *qkvb, *attprojw, *attprojb, *ln1w, *ln1b, *fcw, *fcb, *fcprojw, *fcprojb, *ln2w, *ln2b;
+};
+// Layer l's slices of `p` (the parameters or their gradients) for this config.
+LayerTensors layer_tensors(const ParameterTensors& p, const BertConfig& config, int l);
+
 // Number of floats in the buffer for this config.
 size_t parameter_count(const BertConfig& config);
 // Views into `base`, which holds parameter_count(config) floats.
@@ -56,7 +63,8 @@ struct NamedParameter {
   InitKind init;
 };
 
-// Every parameter in HF's state_dict order.
+// Every parameter, in the buffer's order (not HF's state_dict order, which interleaves
+// layers; checkpoints are matched by name, so the order never matters to them).
 std::vector<NamedParameter> named_parameters(const BertConfig& config);
 
 }  // namespace bertcls::model

@@ -2,22 +2,18 @@
 
 namespace bertcls::serve {
 
-Batcher::Batcher(const std::function<model::TextClassifier()>& make_model, BatcherOptions options,
-                 BatchObserver observer)
-    : options_(options), observer_(std::move(observer)) {
-  for (int i = 0; i < options_.workers; ++i) models_.push_back(std::make_unique<model::TextClassifier>(make_model()));
-  if (models_.empty()) spare_encoder_ = std::make_unique<model::TextClassifier>(make_model());
-  encoder_ = models_.empty() ? spare_encoder_.get() : models_.front().get();
-  for (auto& m : models_) workers_.emplace_back([this, &m] { work(*m); });
+Batcher::Batcher(std::shared_ptr<const pipeline::ClassifierModel> model, BatcherOptions options, BatchObserver observer)
+    : options_(options), observer_(std::move(observer)), model_(std::move(model)) {
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
 Batcher::~Batcher() { stop(); }
 
-std::future<std::vector<model::Prediction>> Batcher::submit(std::vector<text::Encoding> encodings,
-                                                            std::shared_ptr<std::atomic<bool>> cancelled) {
+std::future<std::vector<Prediction>> Batcher::submit(train::EncodedExamples encoded,
+                                                     std::shared_ptr<std::atomic<bool>> cancelled) {
   auto request = std::make_unique<Request>();
-  int texts = static_cast<int>(encodings.size());
-  request->encodings = std::move(encodings);
+  int texts = static_cast<int>(encoded.examples);
+  request->texts = std::move(encoded);
   request->cancelled = std::move(cancelled);
   request->arrived = std::chrono::steady_clock::now();
   auto future = request->promise.get_future();
@@ -46,9 +42,9 @@ std::vector<std::unique_ptr<Batcher::Request>> Batcher::take_batch() {
   int texts = 0;
   for (;;) {
     while (!queue_.empty() &&
-           (batch.empty() || texts + static_cast<int>(queue_.front()->encodings.size()) <= options_.max_batch_size)) {
-      texts += static_cast<int>(queue_.front()->encodings.size());
-      queued_texts_ -= static_cast<int>(queue_.front()->encodings.size());
+           (batch.empty() || texts + static_cast<int>(queue_.front()->texts.examples) <= options_.max_batch_size)) {
+      texts += static_cast<int>(queue_.front()->texts.examples);
+      queued_texts_ -= static_cast<int>(queue_.front()->texts.examples);
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
@@ -58,24 +54,24 @@ std::vector<std::unique_ptr<Batcher::Request>> Batcher::take_batch() {
   return batch;
 }
 
-void Batcher::work(model::TextClassifier& classifier) {
+void Batcher::work() {
   for (;;) {
     auto batch = take_batch();
     if (batch.empty()) return;
-    std::vector<const text::Encoding*> encodings;
+    train::EncodedExamples texts;
     for (auto& r : batch)
-      if (!(r->cancelled && *r->cancelled))
-        for (const auto& e : r->encodings) encodings.push_back(&e);
-    if (encodings.empty()) continue;
+      if (!(r->cancelled && *r->cancelled)) texts.append(r->texts);
+    if (texts.examples == 0) continue;
     try {
-      std::vector<model::Prediction> predictions = classifier.classify_encoded(encodings, options_.max_batch_size);
-      if (observer_.on_batch) observer_.on_batch(static_cast<int>(encodings.size()));
+      std::vector<Prediction> predictions = model_->predict_encoded(texts, options_.max_batch_size);
+      if (observer_.on_batch) observer_.on_batch(static_cast<int>(texts.examples));
       size_t next = 0;
       for (auto& r : batch) {
         if (r->cancelled && *r->cancelled) continue;
-        std::vector<model::Prediction> mine(std::make_move_iterator(predictions.begin() + next),
-                                            std::make_move_iterator(predictions.begin() + next + r->encodings.size()));
-        next += r->encodings.size();
+        const auto n = static_cast<std::ptrdiff_t>(r->texts.examples);
+        const auto first = predictions.begin() + static_cast<std::ptrdiff_t>(next);
+        std::vector<Prediction> mine(std::make_move_iterator(first), std::make_move_iterator(first + n));
+        next += r->texts.examples;
         r->promise.set_value(std::move(mine));
       }
     } catch (...) {

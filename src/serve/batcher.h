@@ -1,5 +1,6 @@
 // Dynamic batching for the server: requests that arrive together are run as one packed,
-// length-sorted batch by a fixed pool of workers, each with its own model.
+// length-sorted batch by a fixed pool of workers, all running one shared model (each
+// worker's batch borrows a workspace of its own; the weights exist once).
 //
 // A worker takes the oldest request, then keeps taking requests until the batch holds
 // max_batch_size texts or max_wait_ms have passed since that first request arrived.
@@ -19,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "model/text_classifier.h"
+#include "pipeline/classifier_model.h"
 
 namespace bertcls::serve {
 
@@ -42,20 +43,17 @@ class QueueFull : public std::runtime_error {
 
 class Batcher {
  public:
-  // make_model is called once per worker, on the caller's thread, before any work runs.
-  Batcher(const std::function<model::TextClassifier()>& make_model, BatcherOptions options,
-          BatchObserver observer = {});
+  Batcher(std::shared_ptr<const pipeline::ClassifierModel> model, BatcherOptions options, BatchObserver observer = {});
   ~Batcher();
 
-  // Queues the encodings of one request. The future holds one prediction per encoding,
-  // or the exception the model threw. Throws QueueFull when the queue is full.
-  // `cancelled` set by the caller (e.g. on timeout) lets workers skip the request.
-  std::future<std::vector<model::Prediction>> submit(std::vector<text::Encoding> encodings,
-                                                     std::shared_ptr<std::atomic<bool>> cancelled = nullptr);
+  // Queues one request's encoded texts. The future holds one prediction per text, or the
+  // exception the model threw. Throws QueueFull when the queue is full. `cancelled` set
+  // by the caller (e.g. on timeout) lets workers skip the request.
+  std::future<std::vector<Prediction>> submit(train::EncodedExamples texts,
+                                              std::shared_ptr<std::atomic<bool>> cancelled = nullptr);
 
-  // The first worker's classifier, for encoding on the callers' threads: encode() is
-  // const and touches only the tokenizer, never the model the worker runs.
-  const model::TextClassifier& encoder() const { return *encoder_; }
+  // The model the workers run; encoding on the callers' threads touches only its tokenizer.
+  const pipeline::ClassifierModel& model() const { return *model_; }
 
   // Texts waiting, not yet taken by a worker.
   int queued_texts() const;
@@ -66,12 +64,12 @@ class Batcher {
 
  private:
   struct Request {
-    std::vector<text::Encoding> encodings;
-    std::promise<std::vector<model::Prediction>> promise;
+    train::EncodedExamples texts;
+    std::promise<std::vector<Prediction>> promise;
     std::shared_ptr<std::atomic<bool>> cancelled;
     std::chrono::steady_clock::time_point arrived;
   };
-  void work(model::TextClassifier& classifier);
+  void work();
   std::vector<std::unique_ptr<Request>> take_batch();
 
   BatcherOptions options_;
@@ -81,9 +79,7 @@ class Batcher {
   std::deque<std::unique_ptr<Request>> queue_;
   int queued_texts_ = 0;
   bool stopping_ = false;
-  std::vector<std::unique_ptr<model::TextClassifier>> models_;
-  std::unique_ptr<model::TextClassifier> spare_encoder_;  // when there are no workers
-  const model::TextClassifier* encoder_ = nullptr;
+  std::shared_ptr<const pipeline::ClassifierModel> model_;
   std::vector<std::thread> workers_;
 };
 

@@ -1,5 +1,7 @@
 #include "serve/predict_request.h"
 
+#include "pipeline/classifier_model.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -76,17 +78,14 @@ PredictRequest parse_predict_request(std::string_view body, int max_inputs) {
   return r;
 }
 
-std::string predict_response(const PredictRequest& request, const std::vector<model::Prediction>& predictions,
+std::string predict_response(const PredictRequest& request, const std::vector<Prediction>& predictions,
                              const std::vector<std::string>& labels) {
   json all = json::array();
   for (const auto& p : predictions) {
     const std::vector<float>& values = request.raw_scores ? p.logits : p.scores;
-    std::vector<size_t> order(values.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] > values[b]; });
-    if (request.top_k) order.resize(std::min(order.size(), static_cast<size_t>(*request.top_k)));
     json one = json::array();
-    for (size_t k : order) one.push_back({{"label", labels[k]}, {"score", values[k]}});
+    for (int k : pipeline::top_labels(values, request.top_k.value_or(static_cast<int>(values.size()))))
+      one.push_back({{"label", labels[k]}, {"score", values[k]}});
     all.push_back(std::move(one));
   }
   return (request.batched ? all : all[0]).dump();

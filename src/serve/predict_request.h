@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/text_classifier.h"
+#include <bertcls/classifier.h>
 
 namespace bertcls::serve {
 
@@ -26,7 +26,7 @@ class RequestError : public std::runtime_error {
 };
 
 struct PredictRequest {
-  std::vector<model::TextInput> inputs;
+  std::vector<TextInput> inputs;
   bool batched = false;  // "inputs" was a list
   std::optional<int> top_k;
   bool truncate = false;
@@ -39,7 +39,7 @@ struct PredictRequest {
 PredictRequest parse_predict_request(std::string_view body, int max_inputs);
 
 // The response body for the predictions of a request.
-std::string predict_response(const PredictRequest& request, const std::vector<model::Prediction>& predictions,
+std::string predict_response(const PredictRequest& request, const std::vector<Prediction>& predictions,
                              const std::vector<std::string>& labels);
 
 // {"error": message, "error_type": type}

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
-#include "common/version.h"
+#include <bertcls/error.h>
+#include <bertcls/version.h>
 #include "serve/index_page.h"
 #include "serve/predict_request.h"
 
@@ -23,10 +23,10 @@ void send_error(httplib::Response& res, int status, const std::string& type, con
 
 }  // namespace
 
-InferenceServer::InferenceServer(const std::filesystem::path& model_dir, std::string model_name,
+InferenceServer::InferenceServer(std::shared_ptr<const pipeline::ClassifierModel> model, std::string model_name,
                                  ServerOptions options)
     : model_name_(std::move(model_name)), options_(std::move(options)) {
-  batcher_ = std::make_unique<Batcher>([&] { return model::TextClassifier::load(model_dir); }, options_.batcher,
+  batcher_ = std::make_unique<Batcher>(std::move(model), options_.batcher,
                                        BatchObserver{[this](int texts) { metrics_.record_batch(texts); }});
   http_ = std::make_unique<httplib::Server>();
   http_->new_task_queue = [n = options_.http_threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
@@ -79,11 +79,12 @@ void InferenceServer::install_routes() {
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });
   http_->Get("/info", [this](const httplib::Request&, httplib::Response& res) {
-    const auto& clf = batcher_->encoder();
+    const auto& clf = batcher_->model();
     nlohmann::ordered_json info = {
         {"model_id", model_name_},
         {"labels", clf.labels()},
-        {"max_input_length", clf.max_length()},
+        {"max_input_length", clf.encoder().max_length()},
+        {"long_texts", clf.encoder().options().long_texts == LongTexts::Chunk ? "chunk" : "truncate"},
         {"max_batch_size", options_.batcher.max_batch_size},
         {"max_wait_ms", options_.batcher.max_wait_ms},
         {"max_queued_texts", options_.batcher.max_queued_texts},
@@ -103,19 +104,22 @@ void InferenceServer::install_routes() {
   http_->Post("/predict", [this](const httplib::Request& req, httplib::Response& res) {
     try {
       PredictRequest request = parse_predict_request(req.body, options_.max_inputs);
-      std::vector<text::Encoding> encodings;
-      for (size_t i = 0; i < request.inputs.size(); ++i) {
-        try {
-          encodings.push_back(batcher_->encoder().encode(request.inputs[i], request.truncate));
-        } catch (const Error& e) {
-          throw RequestError(413, "validation",
-                             "input " + std::to_string(i) + ": " + e.what() + " (send \"truncate\": true to cut it)");
-        }
+      // A server that chunks long texts chunks them whatever the request says; otherwise
+      // a long text is cut only when the request allows it, as TEI does.
+      const pipeline::TextEncoder& encoder = batcher_->model().encoder();
+      const LongTexts mode = encoder.options().long_texts == LongTexts::Chunk ? LongTexts::Chunk
+                             : request.truncate                              ? LongTexts::Truncate
+                                                                             : LongTexts::Reject;
+      train::EncodedExamples texts;
+      try {
+        texts = encoder.encode(request.inputs, [](size_t i) { return "input " + std::to_string(i); }, mode);
+      } catch (const Error& e) {
+        throw RequestError(413, "validation", std::string(e.what()) + " (send \"truncate\": true to cut it)");
       }
       auto cancelled = std::make_shared<std::atomic<bool>>(false);
-      std::future<std::vector<model::Prediction>> future;
+      std::future<std::vector<Prediction>> future;
       try {
-        future = batcher_->submit(std::move(encodings), cancelled);
+        future = batcher_->submit(std::move(texts), cancelled);
       } catch (const QueueFull&) {
         res.set_header("Retry-After", "1");
         throw RequestError(503, "overloaded", "the server is busy: too many texts queued, retry later");
@@ -125,7 +129,7 @@ void InferenceServer::install_routes() {
         res.set_header("Retry-After", "1");
         throw RequestError(503, "timeout", "no answer within --timeout-ms " + std::to_string(options_.timeout_ms));
       }
-      res.set_content(predict_response(request, future.get(), batcher_->encoder().labels()), "application/json");
+      res.set_content(predict_response(request, future.get(), batcher_->model().labels()), "application/json");
     } catch (const RequestError& e) {
       send_error(res, e.status, e.type, e.what());
     }

@@ -1,4 +1,4 @@
-// bertcls serve: a model folder as an HTTP JSON service.
+// bertcls serve: a loaded classifier as an HTTP JSON service.
 //   POST /predict  classify (see predict_request.h)
 //   GET  /health   200 once the model is loaded
 //   GET  /info     model, labels, limits, version
@@ -36,7 +36,8 @@ struct ServerOptions {
 
 class InferenceServer {
  public:
-  InferenceServer(const std::filesystem::path& model_dir, std::string model_name, ServerOptions options);
+  // `model` is shared with whoever else holds it; the server's workers all run it.
+  InferenceServer(std::shared_ptr<const pipeline::ClassifierModel> model, std::string model_name, ServerOptions options);
   ~InferenceServer();
 
   // Binds the socket; throws Error when the address is taken or invalid. Returns the port.

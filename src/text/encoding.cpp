@@ -23,6 +23,13 @@ void Encoding::append(const Encoding& other) {
   append_to(offsets, other.offsets);
 }
 
+Encoding Encoding::slice(size_t begin, size_t end) const {
+  Encoding out = *this;
+  out.truncate(end, false);
+  out.truncate(end - begin, true);
+  return out;
+}
+
 void Encoding::truncate(size_t n, bool from_left) {
   if (n >= size()) return;
   keep(ids, n, from_left);

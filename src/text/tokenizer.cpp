@@ -1,8 +1,9 @@
 #include "text/tokenizer.h"
 
+#include <algorithm>
 #include <fstream>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "text/bert_pre_tokenizer.h"
 
 namespace bertcls::text {
@@ -83,6 +84,22 @@ Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const
 
 Encoding Tokenizer::encode_pair(std::string_view text, std::string_view pair, bool add_special_tokens) const {
   return finish(encode_sequence(text, 0), encode_sequence(pair, 1), add_special_tokens);
+}
+
+std::vector<Encoding> Tokenizer::encode_windows(std::string_view text, size_t max_length, size_t stride) const {
+  const size_t added = processor_.added_tokens(false);
+  if (max_length <= added + stride)
+    throw Error("windows of " + std::to_string(max_length) + " tokens with " + std::to_string(added) +
+                " special tokens cannot overlap by a stride of " + std::to_string(stride));
+  const size_t window = max_length - added;
+  const Encoding all = encode_sequence(text, 0);
+  std::vector<Encoding> out;
+  for (size_t start = 0;; start += window - stride) {
+    const size_t stop = std::min(start + window, all.size());
+    out.push_back(processor_.apply(all.slice(start, stop), nullptr, true));
+    if (stop == all.size()) break;
+  }
+  return out;
 }
 
 std::vector<Encoding> Tokenizer::encode_batch(const std::vector<std::string>& texts,

@@ -44,6 +44,15 @@ class Tokenizer {
   Encoding encode(std::string_view text, bool add_special_tokens = true) const;
   Encoding encode_pair(std::string_view text, std::string_view pair,
                        bool add_special_tokens = true) const;
+  // A long text as the windows HF's truncation with a stride returns (the encoding and
+  // its overflowing encodings, return_overflowing_tokens=True): the text's tokens cut
+  // into pieces of max_length minus the special tokens, each starting `stride` tokens
+  // before the previous one ends, the last one reaching the end, each with its special
+  // tokens. A text that fits is one window. Ignores the truncation and padding settings.
+  // Throws Error when stride leaves a window no new token.
+  std::vector<Encoding> encode_windows(std::string_view text, size_t max_length, size_t stride) const;
+  // Special tokens the post-processor adds around one text or a pair.
+  size_t added_tokens(bool pair) const { return processor_.added_tokens(pair); }
   // Encodes in parallel (OpenMP); BatchLongest padding pads to the batch's longest.
   std::vector<Encoding> encode_batch(const std::vector<std::string>& texts,
                                      bool add_special_tokens = true) const;

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "text/tokenizer.h"
 
 namespace bertcls::text {

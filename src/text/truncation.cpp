@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::text {
 

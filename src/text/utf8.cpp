@@ -1,6 +1,6 @@
 #include "text/utf8.h"
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::text {
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "tensor/threads.h"
 
 namespace bertcls::train {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/seeded_shuffle.h"
 
 namespace bertcls::train {

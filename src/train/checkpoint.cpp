@@ -6,10 +6,10 @@
 #include <system_error>
 #include <vector>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/atomic_file.h"
 #include "io/safetensors.h"
-#include "model/model_folder.h"
+#include "hf/model_folder.h"
 
 namespace bertcls::train {
 namespace fs = std::filesystem;
@@ -68,13 +68,13 @@ TrainerProgress progress_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
-fs::path save_checkpoint(const fs::path& run_dir, const TrainerSnapshot& snapshot, const text::Tokenizer* tokenizer,
-                         const CheckpointInfo& info) {
+fs::path save_checkpoint(const fs::path& run_dir, const TrainerSnapshot& snapshot, const hf::ModelConfig& config,
+                         const text::Tokenizer* tokenizer, const CheckpointInfo& info) {
   const fs::path target = fs::absolute(run_dir) / (kPrefix + std::to_string(snapshot.progress.step));
   io::write_directory_atomically(
       target,
       [&](const fs::path& tmp) {
-        model::save_model_folder(snapshot.model, tokenizer, tmp / "model");
+        hf::save_model_folder(config, snapshot.model.weights(), tokenizer, tmp / "model");
         const auto n = static_cast<std::int64_t>(snapshot.optimizer.num_params());
         io::write_safetensors(tmp / kOptimizerFile, {{"exp_avg", {n}, snapshot.optimizer.exp_avg().data()},
                                                      {"exp_avg_sq", {n}, snapshot.optimizer.exp_avg_sq().data()}});

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "hf/model_config.h"
 #include "text/tokenizer.h"
 #include "train/trainer.h"
 
@@ -23,9 +24,11 @@ struct CheckpointInfo {
   nlohmann::json caller = nlohmann::json::object();
 };
 
-// Writes RUN/checkpoint-STEP and returns its path. Throws bertcls::Error.
+// Writes RUN/checkpoint-STEP and returns its path; `config` gives the model folder its
+// label names and the source config's other keys. Throws bertcls::Error.
 std::filesystem::path save_checkpoint(const std::filesystem::path& run_dir, const TrainerSnapshot& snapshot,
-                                      const text::Tokenizer* tokenizer, const CheckpointInfo& info);
+                                      const hf::ModelConfig& config, const text::Tokenizer* tokenizer,
+                                      const CheckpointInfo& info);
 
 // Removes every checkpoint-STEP folder of the run except `keep` (may be empty).
 void remove_checkpoints(const std::filesystem::path& run_dir, const std::filesystem::path& keep = {});
@@ -41,7 +44,7 @@ struct LoadedCheckpoint {
 };
 
 // Reads trainer_state.json and optimizer.safetensors of a checkpoint folder (the model is
-// in dir / "model", for model::load_pretrained). Throws bertcls::Error naming the file.
+// in dir / "model", for hf::load_pretrained). Throws bertcls::Error naming the file.
 LoadedCheckpoint read_checkpoint(const std::filesystem::path& dir);
 
 // Throws bertcls::Error naming the first field of `saved` that `now` lacks or differs in.

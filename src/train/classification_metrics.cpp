@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/class_counts.h"
 
 namespace bertcls::train {

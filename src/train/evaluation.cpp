@@ -3,97 +3,119 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "common/error.h"
+#include <bertcls/error.h>
+
+#include "model/classification_loss.h"
+#include "train/classification_metrics.h"
+#include "train/multilabel_metrics.h"
+#include "train/regression_metrics.h"
 
 namespace bertcls::train {
 
-model::ProblemType problem_type_of(io::Task task) {
+model::ProblemType problem_type_of(Task task) {
   switch (task) {
-    case io::Task::MultiLabel: return model::ProblemType::multi_label_classification;
-    case io::Task::Regression: return model::ProblemType::regression;
-    case io::Task::SingleLabel: break;
+    case Task::MultiLabel: return model::ProblemType::multi_label_classification;
+    case Task::Regression: return model::ProblemType::regression;
+    case Task::SingleLabel: break;
   }
   return model::ProblemType::single_label_classification;
 }
 
-void prepare_head(model::BertClassifier& model, io::Task task, int num_labels) {
-  const int want = task == io::Task::Regression ? 1 : num_labels;
-  if (model.config().num_labels() != want)
-    throw Error("the model has " + std::to_string(model.config().num_labels()) + " outputs but the data needs " +
+void prepare_head(model::BertWeights& weights, Task task, int num_labels) {
+  const int want = task == Task::Regression ? 1 : num_labels;
+  if (weights.config().num_labels != want)
+    throw Error("the model has " + std::to_string(weights.config().num_labels) + " outputs but the data needs " +
                 std::to_string(want));
-  model.config().problem_type = problem_type_of(task);
-  model.config().problem_type_set = true;
-}
-
-void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples& encoded,
-                const std::vector<io::Example>* examples, io::Task task, int num_labels) {
-  batch.clear();
-  for (std::size_t i : indices) {
-    batch.add_sequence(encoded.ids_of(i), encoded.type_ids_of(i));
-    if (!examples) continue;
-    const io::Example& ex = (*examples)[i];
-    switch (task) {
-      case io::Task::SingleLabel: batch.class_labels.push_back(ex.label); break;
-      case io::Task::Regression: batch.float_labels.push_back(ex.target); break;
-      case io::Task::MultiLabel: {
-        const std::size_t row = batch.float_labels.size();
-        batch.float_labels.resize(row + static_cast<std::size_t>(num_labels), 0.0f);
-        for (int l : ex.labels) batch.float_labels[row + static_cast<std::size_t>(l)] = 1.0f;
-        break;
-      }
-    }
-  }
+  weights.set_problem_type(problem_type_of(task));
 }
 
 namespace {
 
-// Logits [N, K] in input order over length-sorted batches; with examples, also the sum
-// over examples of the head's loss.
-std::vector<float> run_batches(model::BertClassifier& model, const EncodedExamples& encoded,
-                               const std::vector<io::Example>* examples, io::Task task, std::size_t batch_size,
-                               double* loss_sum) {
-  const int K = model.config().num_labels();
-  const auto k = static_cast<std::size_t>(K);
-  std::vector<float> logits(encoded.size() * k);
-  model::Batch batch;
-  for (const Batch& indices : make_eval_batches(encoded.lengths, batch_size)) {
-    fill_batch(batch, indices, encoded, examples, task, K);
-    const std::span<const float> out = model.forward(batch);
-    for (std::size_t b = 0; b < indices.size(); ++b) std::copy_n(out.data() + b * k, k, logits.data() + indices[b] * k);
-    if (examples) *loss_sum += static_cast<double>(model.loss(batch)) * static_cast<double>(indices.size());
+// The head's targets for examples [first, first + n): class ids, or float rows of K.
+void append_targets(const io::Example& ex, Task task, int num_labels, std::vector<int32_t>& classes,
+                    std::vector<float>& floats) {
+  switch (task) {
+    case Task::SingleLabel: classes.push_back(ex.label); break;
+    case Task::Regression: floats.push_back(ex.target); break;
+    case Task::MultiLabel: {
+      const std::size_t row = floats.size();
+      floats.resize(row + static_cast<std::size_t>(num_labels), 0.0f);
+      for (int l : ex.labels) floats[row + static_cast<std::size_t>(l)] = 1.0f;
+      break;
+    }
   }
-  return logits;
 }
 
 }  // namespace
 
-std::vector<float> predict_logits(model::BertClassifier& model, const EncodedExamples& encoded, std::size_t batch_size) {
-  return run_batches(model, encoded, nullptr, io::Task::SingleLabel, batch_size, nullptr);
+void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples& encoded,
+                const std::vector<io::Example>* examples, Task task, int num_labels) {
+  batch.clear();
+  for (std::size_t w : indices) {
+    batch.add_sequence(encoded.ids_of(w), encoded.type_ids_of(w));
+    if (examples)
+      append_targets((*examples)[encoded.example_of[w]], task, num_labels, batch.class_labels, batch.float_labels);
+  }
 }
 
-EvalResult evaluate(model::BertClassifier& model, const std::vector<io::Example>& examples,
-                    const EncodedExamples& encoded, io::Task task, std::size_t batch_size) {
-  if (examples.size() != encoded.size()) throw Error("evaluate: examples and encodings differ in number");
-  const int K = model.config().num_labels();
+std::vector<float> predict_logits(const model::BertWeights& weights, model::BertWorkspace& workspace,
+                                  const EncodedExamples& encoded, std::size_t batch_size, WindowPooling pooling) {
+  const auto k = static_cast<std::size_t>(weights.config().num_labels);
+  const std::size_t W = encoded.size(), N = encoded.examples;
+  const bool one_window_each = W == N;
+  std::vector<float> window_logits(W * k);
+  model::Batch batch;
+  for (const Batch& indices : make_eval_batches(encoded.lengths, batch_size)) {
+    fill_batch(batch, indices, encoded, nullptr, Task::SingleLabel, 0);
+    const std::span<const float> out = workspace.forward(weights, batch);
+    for (std::size_t b = 0; b < indices.size(); ++b)
+      std::copy_n(out.data() + b * k, k, window_logits.data() + indices[b] * k);
+  }
+  if (one_window_each) return window_logits;
+
+  // Windows of one example are adjacent (example_of ascends).
+  std::vector<float> logits(N * k, 0.0f);
+  std::vector<std::size_t> windows(N, 0);
+  for (std::size_t w = 0; w < W; ++w) {
+    const std::size_t n = encoded.example_of[w];
+    float* row = logits.data() + n * k;
+    const float* from = window_logits.data() + w * k;
+    for (std::size_t j = 0; j < k; ++j)
+      row[j] = pooling == WindowPooling::Max && windows[n] > 0 ? std::max(row[j], from[j]) : row[j] + from[j];
+    ++windows[n];
+  }
+  if (pooling == WindowPooling::Mean)
+    for (std::size_t n = 0; n < N; ++n)
+      for (std::size_t j = 0; j < k; ++j) logits[n * k + j] /= static_cast<float>(windows[n]);
+  return logits;
+}
+
+EvalResult score_logits(std::span<const float> logits, const std::vector<io::Example>& examples, Task task, int K) {
   const auto k = static_cast<std::size_t>(K);
+  const int N = static_cast<int>(examples.size());
+  if (logits.size() != examples.size() * k) throw Error("evaluate: logits and examples differ in number");
+  std::vector<int32_t> classes;
+  std::vector<float> floats;
+  for (const io::Example& ex : examples) append_targets(ex, task, K, classes, floats);
+
   EvalResult r;
   r.task = task;
-  double loss_sum = 0.0;
-  const std::vector<float> logits = run_batches(model, encoded, &examples, task, batch_size, &loss_sum);
-  r.loss = loss_sum / static_cast<double>(examples.size());
-
+  r.examples = examples.size();
   switch (task) {
-    case io::Task::SingleLabel: {
-      std::vector<int> y_true, y_pred;
+    case Task::SingleLabel: {
+      for (int32_t y : classes)
+        if (y < 0 || y >= K) throw Error("evaluate: class label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
+      r.loss = model::cross_entropy_loss(nullptr, logits.data(), classes.data(), nullptr, N, K);
+      std::vector<int> y_pred;
       for (std::size_t i = 0; i < examples.size(); ++i) {
         const float* row = logits.data() + i * k;
-        y_true.push_back(examples[i].label);
         y_pred.push_back(static_cast<int>(std::max_element(row, row + k) - row));
       }
-      r.classification = classification_metrics(y_true, y_pred, K);
+      r.classification = classification_metrics(std::vector<int>(classes.begin(), classes.end()), y_pred, K);
       break;
     }
-    case io::Task::MultiLabel: {
+    case Task::MultiLabel: {
+      r.loss = model::bce_with_logits_loss(nullptr, logits.data(), floats.data(), N, K);
       std::vector<std::vector<int>> y_true, y_pred;
       for (std::size_t i = 0; i < examples.size(); ++i) {
         y_true.push_back(examples[i].labels);
@@ -104,14 +126,20 @@ EvalResult evaluate(model::BertClassifier& model, const std::vector<io::Example>
       r.multilabel = multilabel_metrics(y_true, y_pred, K);
       break;
     }
-    case io::Task::Regression: {
-      std::vector<float> y_true;
-      for (const io::Example& ex : examples) y_true.push_back(ex.target);
-      r.regression = regression_metrics(y_true, logits);
+    case Task::Regression:
+      r.loss = model::mse_loss(nullptr, logits.data(), floats.data(), N, K);
+      r.regression = regression_metrics(floats, logits);
       break;
-    }
   }
   return r;
+}
+
+EvalResult evaluate(const model::BertWeights& weights, model::BertWorkspace& workspace,
+                    const std::vector<io::Example>& examples, const EncodedExamples& encoded, Task task,
+                    std::size_t batch_size, WindowPooling pooling) {
+  if (examples.size() != encoded.examples) throw Error("evaluate: examples and encodings differ in number");
+  return score_logits(predict_logits(weights, workspace, encoded, batch_size, pooling), examples, task,
+                      weights.config().num_labels);
 }
 
 SelectionMetric parse_selection_metric(std::string_view name) {
@@ -119,48 +147,12 @@ SelectionMetric parse_selection_metric(std::string_view name) {
   if (name == "accuracy") return SelectionMetric::Accuracy;
   if (name == "f1_macro") return SelectionMetric::F1Macro;
   if (name == "loss") return SelectionMetric::Loss;
-  throw Error("--metric: unknown metric '" + std::string(name) + "' (known: accuracy, f1_macro, loss, auto)");
+  throw Error("metric: unknown metric '" + std::string(name) + "' (known: accuracy, f1_macro, loss, auto)");
 }
 
-void check_selection_metric(SelectionMetric metric, io::Task task) {
-  if (task == io::Task::Regression && (metric == SelectionMetric::Accuracy || metric == SelectionMetric::F1Macro))
-    throw Error("--metric: regression has no accuracy or F1; use loss or auto (-MSE)");
-}
-
-double EvalResult::score(SelectionMetric metric) const {
-  check_selection_metric(metric, task);
-  const bool multi = task == io::Task::MultiLabel;
-  switch (metric) {
-    case SelectionMetric::Accuracy: return multi ? multilabel.subset_accuracy : classification.accuracy;
-    case SelectionMetric::F1Macro: return multi ? multilabel.macro.f1 : classification.macro.f1;
-    case SelectionMetric::Loss: return -loss;
-    case SelectionMetric::Auto: break;
-  }
-  switch (task) {
-    case io::Task::MultiLabel: return multilabel.micro.f1;
-    case io::Task::Regression: return -regression.mse;
-    case io::Task::SingleLabel: break;
-  }
-  return classification.accuracy;
-}
-
-std::string EvalResult::summary() const {
-  char buf[160];
-  switch (task) {
-    case io::Task::SingleLabel:
-      std::snprintf(buf, sizeof buf, "loss %.4f accuracy %.4f macro-f1 %.4f", loss, classification.accuracy,
-                    classification.macro.f1);
-      break;
-    case io::Task::MultiLabel:
-      std::snprintf(buf, sizeof buf, "loss %.4f micro-f1 %.4f macro-f1 %.4f", loss, multilabel.micro.f1,
-                    multilabel.macro.f1);
-      break;
-    case io::Task::Regression:
-      std::snprintf(buf, sizeof buf, "loss %.4f mse %.4f mae %.4f pearson %.4f", loss, regression.mse, regression.mae,
-                    regression.pearson);
-      break;
-  }
-  return buf;
+void check_selection_metric(SelectionMetric metric, Task task) {
+  if (task == Task::Regression && (metric == SelectionMetric::Accuracy || metric == SelectionMetric::F1Macro))
+    throw Error("metric: regression has no accuracy or F1; use loss or auto (-MSE)");
 }
 
 }  // namespace bertcls::train

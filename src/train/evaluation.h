@@ -1,64 +1,56 @@
-// Running a classifier over encoded examples: logits in input order, and the metrics of
-// the dataset's task (what `bertcls eval` prints and what picks the best epoch).
+// Running weights over encoded examples: the one path from windows to per-example logits
+// that validation, `bertcls eval`, `bertcls predict` and the server all take, and the
+// metrics of the dataset's task (what `bertcls eval` prints and what picks the best epoch).
 #pragma once
 
 #include <cstddef>
-#include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
+#include <bertcls/metrics.h>
+
 #include "io/dataset.h"
 #include "model/batch.h"
-#include "model/bert_classifier.h"
+#include "model/bert_weights.h"
+#include "model/bert_workspace.h"
 #include "train/batching.h"
-#include "train/classification_metrics.h"
 #include "train/encoded_examples.h"
-#include "train/multilabel_metrics.h"
-#include "train/regression_metrics.h"
 
 namespace bertcls::train {
 
 // The engine's head for a task; the trainer and eval fix it in the model's config.
-model::ProblemType problem_type_of(io::Task task);
+model::ProblemType problem_type_of(Task task);
 
 // Checks the model's head fits the task and labels (K classes or labels; 1 output for
 // regression) and fixes the config's problem_type to the task's. Throws bertcls::Error.
-void prepare_head(model::BertClassifier& model, io::Task task, int num_labels);
+void prepare_head(model::BertWeights& weights, Task task, int num_labels);
 
-// Packs the examples of `indices` into `batch` (cleared first), with the labels the task's
-// loss needs when `examples` is given: class ids, multi-hot rows of num_labels, or targets.
+// Packs the windows of `indices` into `batch` (cleared first), with the labels the task's
+// loss needs when `examples` is given (each window carries its example's label): class
+// ids, multi-hot rows of num_labels, or targets.
 void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples& encoded,
-                const std::vector<io::Example>* examples, io::Task task, int num_labels);
+                const std::vector<io::Example>* examples, Task task, int num_labels);
 
-// What picks the best epoch (--metric). Auto is the task's own: accuracy, micro F1 for
-// multi-label, -MSE for regression; Accuracy is subset accuracy for multi-label.
-enum class SelectionMetric { Auto, Accuracy, F1Macro, Loss };
+// Logits [N, K] of the N examples in input order: windows run in length-sorted batches
+// of batch_size (no dropout, no gradients), then each example's windows are pooled.
+std::vector<float> predict_logits(const model::BertWeights& weights, model::BertWorkspace& workspace,
+                                  const EncodedExamples& encoded, std::size_t batch_size,
+                                  WindowPooling pooling = WindowPooling::Mean);
+
+// Loss and metrics of per-example logits [N, K] against the examples' labels, by the
+// task's head (cross-entropy, BCE with a label on above logit 0, MSE).
+EvalResult score_logits(std::span<const float> logits, const std::vector<io::Example>& examples, Task task, int K);
+
+// predict_logits then score_logits; prepare_head must agree with the task.
+EvalResult evaluate(const model::BertWeights& weights, model::BertWorkspace& workspace,
+                    const std::vector<io::Example>& examples, const EncodedExamples& encoded, Task task,
+                    std::size_t batch_size, WindowPooling pooling = WindowPooling::Mean);
 
 // "auto", "accuracy", "f1_macro" or "loss"; throws bertcls::Error naming --metric.
 SelectionMetric parse_selection_metric(std::string_view name);
 
 // Throws bertcls::Error when the task has no such metric (regression: no accuracy or F1).
-void check_selection_metric(SelectionMetric metric, io::Task task);
-
-struct EvalResult {
-  io::Task task = io::Task::SingleLabel;
-  double loss = 0.0;  // mean per example of the head's loss (unweighted)
-  ClassificationMetrics classification;  // single-label
-  MultiLabelMetrics multilabel;          // multi-label: a label is predicted when its logit > 0
-  RegressionMetrics regression;          // regression
-
-  // Higher is better: the metric's value, or minus the loss.
-  double score(SelectionMetric metric = SelectionMetric::Auto) const;
-  // "loss 0.5123 accuracy 0.7345 macro-f1 0.7210" and the like.
-  std::string summary() const;
-};
-
-// Logits [N, K] in input order; batches are sorted by length (make_eval_batches), no
-// dropout, no gradients.
-std::vector<float> predict_logits(model::BertClassifier& model, const EncodedExamples& encoded, std::size_t batch_size);
-
-// Metrics of the model on labelled examples; prepare_head must agree with the task.
-EvalResult evaluate(model::BertClassifier& model, const std::vector<io::Example>& examples,
-                    const EncodedExamples& encoded, io::Task task, std::size_t batch_size);
+void check_selection_metric(SelectionMetric metric, Task task);
 
 }  // namespace bertcls::train

@@ -4,7 +4,7 @@
 #include <system_error>
 #include <vector>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/atomic_file.h"
 #include "train/curves_svg.h"
 

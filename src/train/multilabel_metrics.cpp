@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/class_counts.h"
 
 namespace bertcls::train {

@@ -12,12 +12,6 @@
 
 namespace bertcls::train {
 
-struct MultiLabelMetrics {
-  double subset_accuracy = 0.0;
-  ClassScores micro, macro;            // support: label occurrences in y_true
-  std::vector<ClassScores> per_label;  // one per label id
-};
-
 // y_true[i] and y_pred[i] are the label ids of example i (any order, no repeats) in
 // [0, num_labels); throws bertcls::Error otherwise or for mismatched lengths or no examples.
 MultiLabelMetrics multilabel_metrics(std::span<const std::vector<int>> y_true, std::span<const std::vector<int>> y_pred,

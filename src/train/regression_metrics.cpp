@@ -4,7 +4,7 @@
 #include <limits>
 #include <string>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 
 namespace bertcls::train {
 

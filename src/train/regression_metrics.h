@@ -4,13 +4,9 @@
 
 #include <span>
 
-namespace bertcls::train {
+#include <bertcls/metrics.h>
 
-struct RegressionMetrics {
-  double mse = 0.0;
-  double mae = 0.0;
-  double pearson = 0.0;  // NaN when either side is constant (r is undefined), as scipy gives
-};
+namespace bertcls::train {
 
 // Throws bertcls::Error for mismatched lengths or no examples.
 RegressionMetrics regression_metrics(std::span<const float> y_true, std::span<const float> y_pred);

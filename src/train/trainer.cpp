@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/batching.h"
 #include "train/class_weights.h"
 #include "train/grad_clip.h"
@@ -26,9 +26,9 @@ std::uint64_t dropout_seed(std::uint64_t seed, std::int64_t batch_number) {
   return seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(batch_number) + 1;
 }
 
-void check_options(io::Task task, const EncodedDataset& train, const EncodedDataset* valid,
+void check_options(Task task, const EncodedDataset& train, const EncodedDataset* valid,
                    const TrainerOptions& options) {
-  if (train.examples.size() != train.encoded.size() || (valid && valid->examples.size() != valid->encoded.size()))
+  if (train.examples.size() != train.encoded.examples || (valid && valid->examples.size() != valid->encoded.examples))
     throw Error("fit: examples and encodings differ in number");
   if (options.batch_size == 0) throw Error("--batch-size must be at least 1");
   if (!(options.lr >= 0.0)) throw Error("--lr must not be negative");
@@ -38,12 +38,12 @@ void check_options(io::Task task, const EncodedDataset& train, const EncodedData
   check_selection_metric(options.metric, task);
 }
 
-std::vector<float> class_weights_for(io::Task task, const EncodedDataset& train, int num_labels,
+std::vector<float> class_weights_for(Task task, const EncodedDataset& train, int num_labels,
                                      const TrainerOptions& options) {
   if (!options.balanced_class_weights) return {};
-  if (task != io::Task::SingleLabel) throw Error("--class-weights balanced needs single-label data");
+  if (task != Task::SingleLabel) throw Error("--class-weights balanced needs single-label data");
   std::vector<int> labels;
-  for (const io::Example& ex : train.examples) labels.push_back(ex.label);
+  for (std::size_t w = 0; w < train.encoded.size(); ++w) labels.push_back(train.examples[train.encoded.example_of[w]].label);
   return balanced_class_weights(labels, num_labels);
 }
 
@@ -58,11 +58,11 @@ void check_resume_point(const ResumePoint& resume, const TrainingPlan& plan) {
 
 }  // namespace
 
-FitResult fit(model::BertClassifier& model, io::Task task, int num_labels, const EncodedDataset& train,
+FitResult fit(model::BertClassifier& model, Task task, int num_labels, const EncodedDataset& train,
               const EncodedDataset* valid, const TrainerOptions& options, const TrainerCallbacks& callbacks,
               const ResumePoint* resume) {
   check_options(task, train, valid, options);
-  prepare_head(model, task, num_labels);
+  prepare_head(model.weights(), task, num_labels);
   const std::vector<float> class_weights = class_weights_for(task, train, num_labels, options);
 
   const auto batches_per_epoch = static_cast<std::int64_t>((train.encoded.size() + options.batch_size - 1) / options.batch_size);
@@ -143,7 +143,9 @@ FitResult fit(model::BertClassifier& model, io::Task task, int num_labels, const
     report.train_loss = p.epoch_loss_sum / static_cast<double>(std::max<std::int64_t>(1, p.epoch_batches));
     report.seconds = p.epoch_seconds;
     report.samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, report.seconds);
-    if (valid) report.valid = evaluate(model, valid->examples, valid->encoded, task, options.batch_size);
+    if (valid)
+      report.valid = evaluate(model.weights(), model.workspace(), valid->examples, valid->encoded, task,
+                              options.batch_size, options.pooling);
     const double score = report.valid ? report.valid->score(options.metric) : static_cast<double>(report.epoch);
     report.best = !p.best_score || score > *p.best_score;
     if (report.best) {

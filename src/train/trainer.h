@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <bertcls/metrics.h>
+
 #include "io/dataset.h"
 #include "model/bert_classifier.h"
 #include "train/adamw.h"
@@ -39,11 +41,12 @@ struct TrainerOptions {
   bool balanced_class_weights = false;  // single-label only
   std::uint64_t seed = 42;        // batch order and dropout
   SelectionMetric metric = SelectionMetric::Auto;  // what makes an epoch the best
+  WindowPooling pooling = WindowPooling::Mean;     // validation texts cut into several windows
   std::int64_t patience = 0;      // > 0: stop after this many epochs without a new best
   std::int64_t save_steps = 0;    // > 0: on_checkpoint every this many optimizer steps
 };
 
-// A labelled dataset with its encodings (same order, same size).
+// A labelled dataset with its encodings (one or more windows per example, in order).
 struct EncodedDataset {
   const std::vector<io::Example>& examples;
   const EncodedExamples& encoded;
@@ -74,25 +77,6 @@ struct ResumePoint {
   std::vector<float> exp_avg, exp_avg_sq;
 };
 
-struct StepReport {
-  std::int64_t epoch = 0, epochs = 0;             // 1-based epoch, planned epochs
-  std::int64_t step = 0, total_steps = 0;
-  std::int64_t batch = 0, batches_per_epoch = 0;  // batches of this epoch done
-  double loss = 0.0;                              // mean batch loss of the epoch so far
-  double lr = 0.0, grad_norm = 0.0;               // of this step (norm before clipping)
-  double samples_per_second = 0.0;                // the epoch so far
-};
-
-struct EpochReport {
-  std::int64_t epoch = 0;            // 1-based
-  std::int64_t steps = 0;            // optimizer steps taken so far in the run
-  double train_loss = 0.0;           // mean of the epoch's batch losses
-  double seconds = 0.0;              // training time of the epoch, without evaluation
-  double samples_per_second = 0.0;
-  std::optional<EvalResult> valid;   // when a validation set was given
-  bool best = false;                 // selection metric improved (always true without valid)
-};
-
 // A consistent view of the run between two steps, for checkpoints.
 struct TrainerSnapshot {
   const model::BertClassifier& model;
@@ -118,7 +102,7 @@ struct FitResult {
 // Trains in place, from the start or from `resume`. The model's head must match the task
 // and labels (prepare_head is called here). Throws bertcls::Error for bad options, data
 // that does not fit the model, or a resume point that does not fit the run.
-FitResult fit(model::BertClassifier& model, io::Task task, int num_labels, const EncodedDataset& train,
+FitResult fit(model::BertClassifier& model, Task task, int num_labels, const EncodedDataset& train,
               const EncodedDataset* valid, const TrainerOptions& options, const TrainerCallbacks& callbacks = {},
               const ResumePoint* resume = nullptr);
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/lr_schedule.h"
 
 namespace bertcls::train {

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "train/seeded_shuffle.h"
 
 namespace bertcls::train {

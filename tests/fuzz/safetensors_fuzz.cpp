@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/safetensors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/torch_checkpoint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,4 +1,4 @@
-// Loading a Hugging Face checkpoint into a BertClassifier as
+// Loading a Hugging Face checkpoint into BertWeights as
 // BertForSequenceClassification.from_pretrained loads it:
 // - keys as HF names them, with the "bert." prefix, or without it (a bare BertModel);
 // - old LayerNorm names gamma/beta read as weight/bias;
@@ -15,9 +15,10 @@
 #include <vector>
 
 #include "io/safetensors.h"
-#include "model/bert_classifier.h"
+#include "hf/model_config.h"
+#include "model/bert_weights.h"
 
-namespace bertcls::model {
+namespace bertcls::hf {
 
 struct LoadReport {
   std::vector<std::string> missing;     // newly initialised, named as HF names them
@@ -27,9 +28,9 @@ struct LoadReport {
   std::vector<std::string> warnings(const std::string& checkpoint) const;
 };
 
-// Copies the checkpoint's tensors into `model`; what is missing keeps the model's
+// Copies the checkpoint's tensors into `weights`; what is missing keeps their
 // initialisation. `source` names the checkpoint in errors.
-LoadReport load_state_dict(BertClassifier& model, const std::vector<io::NamedTensor>& tensors,
+LoadReport load_state_dict(model::BertWeights& weights, const std::vector<io::NamedTensor>& tensors,
                            const std::string& source);
 
 struct LoadOptions {
@@ -41,11 +42,12 @@ struct LoadOptions {
 };
 
 struct PretrainedModel {
-  BertClassifier model;
+  ModelConfig config;  // config.bert == weights.config()
+  model::BertWeights weights;
   LoadReport report;
 };
 
 // config.json and the weights (model.safetensors, sharded, or pytorch_model.bin) of `dir`.
 PretrainedModel load_pretrained(const std::filesystem::path& dir, const LoadOptions& options = {});
 
-}  // namespace bertcls::model
+}  // namespace bertcls::hf

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bert_fixture.h"
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/model_weights.h"
-#include "model/bert_checkpoint.h"
-#include "model/model_folder.h"
+#include "hf/pretrained.h"
+#include "hf/model_folder.h"
 #include "text/tokenizer.h"
 
 namespace bertcls::model {
@@ -38,8 +38,8 @@ TEST(LoadPretrained, SafetensorsAndPytorchBinGiveIdenticalResults) {
   TempDir bin_only;
   fs::copy(bert_fixtures() / "micro" / "config.json", bin_only.path);
   fs::copy(bert_fixtures() / "micro" / "pytorch_model.bin", bin_only.path);
-  PretrainedModel st = load_pretrained(bert_fixtures() / "micro");
-  PretrainedModel bin = load_pretrained(bin_only.path);
+  testing::LoadedClassifier st = testing::load_classifier(bert_fixtures() / "micro");
+  testing::LoadedClassifier bin = testing::load_classifier(bin_only.path);
   EXPECT_TRUE(bin.report.missing.empty() && bin.report.unexpected.empty());
   EXPECT_TRUE(std::equal(st.model.parameters().begin(), st.model.parameters().end(), bin.model.parameters().begin()));
   const Batch batch = testing::ParityCase("micro_single_padded").batch();
@@ -47,7 +47,7 @@ TEST(LoadPretrained, SafetensorsAndPytorchBinGiveIdenticalResults) {
 }
 
 TEST(LoadPretrained, BareBertModelWithPretrainingHeadsLoadsAsHuggingFaceLoadsIt) {
-  PretrainedModel bare = load_pretrained(bert_fixtures() / "micro_pretraining",
+  testing::LoadedClassifier bare = testing::load_classifier(bert_fixtures() / "micro_pretraining",
                                          {.labels = {"neg", "neu", "pos"}, .init_seed = 5});
   // HF names missing keys without the base prefix for a bare checkpoint.
   EXPECT_EQ(bare.report.missing, (std::vector<std::string>{"classifier.weight", "classifier.bias"}));
@@ -69,20 +69,20 @@ TEST(LoadPretrained, BareBertModelWithPretrainingHeadsLoadsAsHuggingFaceLoadsIt)
                            bare.model.parameters().begin() + np.offset))
         << np.name;
   }
-  const ParameterTensors& w = bare.model.weights();
+  const ParameterTensors& w = bare.model.tensors();
   const int n = 3 * 32;
   double sum2 = 0.0;
   for (int i = 0; i < n; i++) sum2 += w.clsw[i] * w.clsw[i];
   EXPECT_NEAR(std::sqrt(sum2 / n), 0.02, 0.006);
   EXPECT_TRUE(std::all_of(w.clsb, w.clsb + 3, [](float b) { return b == 0.0f; }));
   // Seeded: the same seed gives the same head.
-  PretrainedModel again = load_pretrained(bert_fixtures() / "micro_pretraining", {.labels = {"a", "b", "c"}, .init_seed = 5});
-  EXPECT_TRUE(std::equal(w.clsw, w.clsw + n, again.model.weights().clsw));
+  testing::LoadedClassifier again = testing::load_classifier(bert_fixtures() / "micro_pretraining", {.labels = {"a", "b", "c"}, .init_seed = 5});
+  EXPECT_TRUE(std::equal(w.clsw, w.clsw + n, again.model.tensors().clsw));
 }
 
 TEST(LoadPretrained, ShapeMismatchNamesTheKeyAndBothShapes) {
   try {
-    load_pretrained(bert_fixtures() / "micro", {.labels = {"yes", "no"}});
+    hf::load_pretrained(bert_fixtures() / "micro", {.labels = {"yes", "no"}});
     FAIL() << "a 3-label classifier loaded into a 2-label model";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("size mismatch for classifier.weight: copying a param with shape [3, 32] from "
@@ -94,7 +94,7 @@ TEST(LoadPretrained, ShapeMismatchNamesTheKeyAndBothShapes) {
 
 TEST(SaveModelFolder, SaveThenLoadGivesBitIdenticalLogitsAndAHuggingFaceFolder) {
   TempDir tmp;
-  PretrainedModel loaded = load_pretrained(bert_fixtures() / "micro");
+  testing::LoadedClassifier loaded = testing::load_classifier(bert_fixtures() / "micro");
   const Batch batch = testing::ParityCase("micro_pairs_weighted").batch();
   loaded.model.forward(batch);
   loaded.model.loss(batch);  // infers and fixes problem_type, which the folder must keep
@@ -102,10 +102,10 @@ TEST(SaveModelFolder, SaveThenLoadGivesBitIdenticalLogitsAndAHuggingFaceFolder) 
   const text::Tokenizer tokenizer =
       text::Tokenizer::from_directory(fs::path(BERTCLS_SOURCE_DIR) / "data" / "rubert-tiny2");
   const fs::path out = tmp.path / "fine-tuned";
-  save_model_folder(loaded.model, &tokenizer, out);
+  hf::save_model_folder(loaded.config, loaded.model.weights(), &tokenizer, out);
   // Saving over an existing folder replaces it whole.
   std::ofstream(out / "stale.txt") << "old";
-  save_model_folder(loaded.model, &tokenizer, out);
+  hf::save_model_folder(loaded.config, loaded.model.weights(), &tokenizer, out);
   EXPECT_FALSE(fs::exists(out / "stale.txt"));
   for (const char* f : {"config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "tokenizer_config.json"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
@@ -125,13 +125,13 @@ TEST(SaveModelFolder, SaveThenLoadGivesBitIdenticalLogitsAndAHuggingFaceFolder) 
   EXPECT_EQ(saved.size(), loaded.model.named_parameters().size());
   EXPECT_NE(std::find(saved.begin(), saved.end(), "bert.encoder.layer.1.attention.self.value.weight"), saved.end());
 
-  PretrainedModel back = load_pretrained(out);
+  testing::LoadedClassifier back = testing::load_classifier(out);
   EXPECT_TRUE(back.report.missing.empty() && back.report.unexpected.empty());
   EXPECT_EQ(logits_of(back.model, batch), before);
 
   // tools/check_saved_folder.py reads such a folder with the PyTorch reference; this
   // hands it one (CI has no Python, so that check is run by hand).
-  if (const char* keep = std::getenv("BERTCLS_KEEP_SAVED_FOLDER")) save_model_folder(loaded.model, &tokenizer, keep);
+  if (const char* keep = std::getenv("BERTCLS_KEEP_SAVED_FOLDER")) hf::save_model_folder(loaded.config, loaded.model.weights(), &tokenizer, keep);
 }
 
 }  // namespace

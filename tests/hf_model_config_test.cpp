@@ -1,11 +1,11 @@
-// config.json <-> BertConfig with Hugging Face's defaults and rules; what bertcls cannot
+// config.json <-> ModelConfig with Hugging Face's defaults and rules; what bertcls cannot
 // honour is an error naming the file and field; saving writes what HF loads back.
 #include <gtest/gtest.h>
 
-#include "io/bert_config_json.h"
+#include "hf/model_config.h"
 #include "io_test_support.h"
 
-namespace bertcls::io {
+namespace bertcls::hf {
 namespace {
 
 using nlohmann::json;
@@ -14,7 +14,9 @@ using model::ProblemType;
 
 const std::string kSource = "config.json";
 
-model::BertConfig parse(const json& doc) { return bert_config_from_json(doc, kSource); }
+// The engine's numbers of a document; labels() its label names.
+model::BertConfig parse(const json& doc) { return model_config_from_json(doc, kSource).bert; }
+std::vector<std::string> labels(const json& doc) { return model_config_from_json(doc, kSource).id2label; }
 
 json tiny() {
   return {{"model_type", "bert"}, {"vocab_size", 100}, {"hidden_size", 8}, {"num_hidden_layers", 2},
@@ -26,8 +28,9 @@ json with(json doc, const std::string& field, const json& value) {
   return doc;
 }
 
-TEST(BertConfigJson, ReadsTheFixtureModel) {
-  const auto config = read_bert_config(test::checkpoint_fixture("safetensors_f32/config.json"));
+TEST(ModelConfigJson, ReadsTheFixtureModel) {
+  const ModelConfig full = read_model_config(test::checkpoint_fixture("safetensors_f32/config.json"));
+  const model::BertConfig& config = full.bert;
   EXPECT_EQ(config.vocab_size, 24);
   EXPECT_EQ(config.hidden_size, 8);
   EXPECT_EQ(config.num_hidden_layers, 2);
@@ -37,11 +40,12 @@ TEST(BertConfigJson, ReadsTheFixtureModel) {
   EXPECT_EQ(config.hidden_act, Activation::gelu);
   EXPECT_FLOAT_EQ(config.layer_norm_eps, 1e-12f);
   EXPECT_FLOAT_EQ(config.classifier_dropout, 0.1f);  // null -> hidden_dropout_prob
-  EXPECT_EQ(config.id2label, (std::vector<std::string>{"negative", "neutral", "positive"}));
-  EXPECT_FALSE(config.problem_type_set);
+  EXPECT_EQ(full.id2label, (std::vector<std::string>{"negative", "neutral", "positive"}));
+  EXPECT_EQ(config.num_labels, 3);
+  EXPECT_FALSE(config.problem_type);
 }
 
-TEST(BertConfigJson, MissingFieldsTakeHuggingFaceDefaults) {
+TEST(ModelConfigJson, MissingFieldsTakeHuggingFaceDefaults) {
   const auto config = parse(json::object());
   EXPECT_EQ(config.vocab_size, 30522);
   EXPECT_EQ(config.hidden_size, 768);
@@ -53,26 +57,27 @@ TEST(BertConfigJson, MissingFieldsTakeHuggingFaceDefaults) {
   EXPECT_EQ(config.pad_token_id, 0);
   EXPECT_FLOAT_EQ(config.hidden_dropout_prob, 0.1f);
   EXPECT_FLOAT_EQ(config.attention_probs_dropout_prob, 0.1f);
-  EXPECT_EQ(config.id2label, (std::vector<std::string>{"LABEL_0", "LABEL_1"}));
+  EXPECT_FLOAT_EQ(config.initializer_range, 0.02f);
+  EXPECT_EQ(labels(json::object()), (std::vector<std::string>{"LABEL_0", "LABEL_1"}));
 }
 
-TEST(BertConfigJson, NumLabelsWithoutId2LabelNamesThem) {
-  EXPECT_EQ(parse(with(tiny(), "num_labels", 3)).id2label, (std::vector<std::string>{"LABEL_0", "LABEL_1", "LABEL_2"}));
+TEST(ModelConfigJson, NumLabelsWithoutId2LabelNamesThem) {
+  EXPECT_EQ(labels(with(tiny(), "num_labels", 3)), (std::vector<std::string>{"LABEL_0", "LABEL_1", "LABEL_2"}));
 }
 
-TEST(BertConfigJson, Id2LabelWinsOverNumLabelsAsInHuggingFace) {
+TEST(ModelConfigJson, Id2LabelWinsOverNumLabelsAsInHuggingFace) {
   auto doc = with(tiny(), "id2label", {{"1", "pos"}, {"0", "neg"}});
   doc["num_labels"] = 5;
-  EXPECT_EQ(parse(doc).id2label, (std::vector<std::string>{"neg", "pos"}));
+  EXPECT_EQ(labels(doc), (std::vector<std::string>{"neg", "pos"}));
 }
 
-TEST(BertConfigJson, Id2LabelMustCoverEveryId) {
+TEST(ModelConfigJson, Id2LabelMustCoverEveryId) {
   test::expect_error([] { parse(with(tiny(), "id2label", {{"0", "a"}, {"2", "b"}})); }, {"config.json", "\"id2label\"", "\"2\""});
   test::expect_error([] { parse(with(tiny(), "id2label", {{"x", "a"}})); }, {"\"id2label\"", "\"x\""});
   test::expect_error([] { parse(with(tiny(), "id2label", {{"0", 1}})); }, {"\"id2label\"", "must be a string"});
 }
 
-TEST(BertConfigJson, ActivationsMapToWhatTheEngineComputes) {
+TEST(ModelConfigJson, ActivationsMapToWhatTheEngineComputes) {
   EXPECT_EQ(parse(with(tiny(), "hidden_act", "gelu")).hidden_act, Activation::gelu);
   EXPECT_EQ(parse(with(tiny(), "hidden_act", "gelu_new")).hidden_act, Activation::gelu_tanh);
   EXPECT_EQ(parse(with(tiny(), "hidden_act", "gelu_pytorch_tanh")).hidden_act, Activation::gelu_tanh);
@@ -81,7 +86,7 @@ TEST(BertConfigJson, ActivationsMapToWhatTheEngineComputes) {
   test::expect_error([] { parse(with(tiny(), "hidden_act", "quick_gelu")); }, {"config.json", "\"hidden_act\"", "\"quick_gelu\" is not supported"});
 }
 
-TEST(BertConfigJson, WhatCannotBeHonouredIsAnError) {
+TEST(ModelConfigJson, WhatCannotBeHonouredIsAnError) {
   test::expect_error([] { parse(with(tiny(), "model_type", "roberta")); }, {"config.json", "\"model_type\"", "\"roberta\" is not a BERT model"});
   test::expect_error([] { parse(with(tiny(), "position_embedding_type", "relative_key")); },
                      {"\"position_embedding_type\"", "\"relative_key\" is not supported"});
@@ -90,7 +95,7 @@ TEST(BertConfigJson, WhatCannotBeHonouredIsAnError) {
   test::expect_error([] { parse(with(tiny(), "problem_type", "ranking")); }, {"\"problem_type\"", "\"ranking\""});
 }
 
-TEST(BertConfigJson, BadValuesNameTheField) {
+TEST(ModelConfigJson, BadValuesNameTheField) {
   test::expect_error([] { parse(with(tiny(), "hidden_size", -8)); }, {"config.json: field \"hidden_size\"", "positive integer"});
   test::expect_error([] { parse(with(tiny(), "hidden_size", 8.5)); }, {"\"hidden_size\"", "positive integer"});
   test::expect_error([] { parse(with(tiny(), "vocab_size", "100")); }, {"\"vocab_size\"", "positive integer"});
@@ -100,27 +105,26 @@ TEST(BertConfigJson, BadValuesNameTheField) {
   test::expect_error([] { parse(json::array()); }, {"config.json", "JSON object"});
 }
 
-TEST(BertConfigJson, ExplicitClassifierDropoutAndProblemType) {
+TEST(ModelConfigJson, ExplicitClassifierDropoutAndProblemType) {
   auto doc = with(tiny(), "classifier_dropout", 0.3);
   doc["problem_type"] = "multi_label_classification";
   const auto config = parse(doc);
   EXPECT_FLOAT_EQ(config.classifier_dropout, 0.3f);
-  EXPECT_TRUE(config.problem_type_set);
   EXPECT_EQ(config.problem_type, ProblemType::multi_label_classification);
 }
 
-TEST(BertConfigJson, NullPadTokenMeansNoPaddingRow) { EXPECT_EQ(parse(with(tiny(), "pad_token_id", nullptr)).pad_token_id, -1); }
+TEST(ModelConfigJson, NullPadTokenMeansNoPaddingRow) { EXPECT_EQ(parse(with(tiny(), "pad_token_id", nullptr)).pad_token_id, -1); }
 
-TEST(BertConfigJson, FileErrorsNameTheFile) {
+TEST(ModelConfigJson, FileErrorsNameTheFile) {
   test::ScratchDir dir;
   test::write_bytes(dir / "config.json", test::to_bytes(R"({"hidden_size": 8, "hidden_size": 16})"));
-  test::expect_error([&] { read_bert_config(dir / "config.json"); }, {(dir / "config.json").string(), "duplicate key \"hidden_size\""});
+  test::expect_error([&] { read_model_config(dir / "config.json"); }, {(dir / "config.json").string(), "duplicate key \"hidden_size\""});
   test::write_bytes(dir / "config.json", test::to_bytes(R"({"hidden_size": )"));
-  test::expect_error([&] { read_bert_config(dir / "config.json"); }, {(dir / "config.json").string(), "invalid JSON"});
-  test::expect_error([&] { read_bert_config(dir / "missing.json"); }, {"missing.json", "cannot open"});
+  test::expect_error([&] { read_model_config(dir / "config.json"); }, {(dir / "config.json").string(), "invalid JSON"});
+  test::expect_error([&] { read_model_config(dir / "missing.json"); }, {"missing.json", "cannot open"});
 }
 
-TEST(BertConfigJson, SavedConfigIsWhatHuggingFaceLoads) {
+TEST(ModelConfigJson, SavedConfigIsWhatHuggingFaceLoads) {
   auto doc = tiny();
   doc["architectures"] = {"BertModel"};
   doc["_name_or_path"] = "cointegrated/rubert-tiny2";
@@ -128,11 +132,11 @@ TEST(BertConfigJson, SavedConfigIsWhatHuggingFaceLoads) {
   doc["hidden_act"] = "gelu_pytorch_tanh";
   doc["classifier_dropout"] = nullptr;
   doc["num_labels"] = 2;
-  auto config = parse(doc);
-  config.id2label = {"negative", "positive"};
-  config.hidden_dropout_prob = 0.2f;
-  config.classifier_dropout = 0.2f;
-  const json saved = bert_config_to_json(config);
+  ModelConfig config = model_config_from_json(doc, kSource);
+  config.set_labels({"negative", "positive"});
+  config.bert.hidden_dropout_prob = 0.2f;
+  config.bert.classifier_dropout = 0.2f;
+  const json saved = model_config_to_json(config);
   EXPECT_EQ(saved["architectures"], json({"BertForSequenceClassification"}));
   EXPECT_EQ(saved["_name_or_path"], "cointegrated/rubert-tiny2");  // keys bertcls does not interpret survive
   EXPECT_EQ(saved["emb_size"], 8);
@@ -145,28 +149,26 @@ TEST(BertConfigJson, SavedConfigIsWhatHuggingFaceLoads) {
   EXPECT_FALSE(saved.contains("problem_type"));
   EXPECT_EQ(saved["torch_dtype"], "float32");
 
-  config.problem_type = ProblemType::regression;
-  config.problem_type_set = true;
-  config.classifier_dropout = 0.5f;
-  const json again = bert_config_to_json(config);
+  config.bert.problem_type = ProblemType::regression;
+  config.bert.classifier_dropout = 0.5f;
+  const json again = model_config_to_json(config);
   EXPECT_EQ(again["problem_type"], "regression");
   EXPECT_EQ(again["classifier_dropout"].dump(), "0.5");
 }
 
-TEST(BertConfigJson, WriteThenReadGivesTheSameConfig) {
+TEST(ModelConfigJson, WriteThenReadGivesTheSameConfig) {
   test::ScratchDir dir;
-  auto config = read_bert_config(test::checkpoint_fixture("torch_bin/config.json"));
-  config.problem_type = ProblemType::single_label_classification;
-  config.problem_type_set = true;
-  write_bert_config(dir / "config.json", config);
-  const auto back = read_bert_config(dir / "config.json");
+  auto config = read_model_config(test::checkpoint_fixture("torch_bin/config.json"));
+  config.bert.problem_type = ProblemType::single_label_classification;
+  write_model_config(dir / "config.json", config);
+  const auto back = read_model_config(dir / "config.json");
   EXPECT_EQ(back.id2label, config.id2label);
-  EXPECT_EQ(back.hidden_size, config.hidden_size);
-  EXPECT_EQ(back.layer_norm_eps, config.layer_norm_eps);
-  EXPECT_EQ(back.classifier_dropout, config.classifier_dropout);
-  EXPECT_TRUE(back.problem_type_set);
-  EXPECT_EQ(bert_config_to_json(back), bert_config_to_json(config));
+  EXPECT_EQ(back.bert.hidden_size, config.bert.hidden_size);
+  EXPECT_EQ(back.bert.layer_norm_eps, config.bert.layer_norm_eps);
+  EXPECT_EQ(back.bert.classifier_dropout, config.bert.classifier_dropout);
+  EXPECT_EQ(back.bert.problem_type, ProblemType::single_label_classification);
+  EXPECT_EQ(model_config_to_json(back), model_config_to_json(config));
 }
 
 }  // namespace
-}  // namespace bertcls::io
+}  // namespace bertcls::hf

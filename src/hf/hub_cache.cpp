@@ -1,15 +1,15 @@
-#include "io/hub_cache.h"
+#include "hf/hub_cache.h"
 
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/atomic_file.h"
 
 namespace fs = std::filesystem;
 
-namespace bertcls::io {
+namespace bertcls::hf {
 
 void validate_repo_id(std::string_view repo_id) {
   // The hub's rule: one optional namespace, names of [A-Za-z0-9_.-], no "--" or ".."
@@ -66,7 +66,7 @@ void HubCache::write_ref(const std::string& repo_id, const std::string& revision
   fs::path ref = repo_dir(repo_id) / "refs" / revision;
   fs::create_directories(ref.parent_path());
   // huggingface_hub writes the bare hash, no newline.
-  write_file_atomically(ref, [&](std::ostream& out) { out << commit; });
+  io::write_file_atomically(ref, [&](std::ostream& out) { out << commit; });
 }
 
 void HubCache::link_snapshot_file(const std::string& repo_id, const std::string& commit,
@@ -84,4 +84,4 @@ void HubCache::link_snapshot_file(const std::string& repo_id, const std::string&
   if (ec) throw Error(link.string() + ": cannot create the cache link to " + target.string() + ": " + ec.message());
 }
 
-}  // namespace bertcls::io
+}  // namespace bertcls::hf

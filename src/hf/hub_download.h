@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "io/hub_cache.h"
+#include "hf/hub_cache.h"
 
-namespace bertcls::io {
+namespace bertcls::hf {
 
 struct HubSettings {
   std::string endpoint = "https://huggingface.co";
@@ -41,4 +41,4 @@ std::filesystem::path download_snapshot(const SnapshotRequest& request, const Hu
 // (optionally ORG/NAME@REVISION) and resolves through download_snapshot.
 std::filesystem::path resolve_model(const std::string& model, const HubSettings& settings);
 
-}  // namespace bertcls::io
+}  // namespace bertcls::hf

@@ -1,4 +1,4 @@
-// The one exception type bertcls throws for bad input. Messages carry their context
+// The one exception type bertcls throws for bad input (part of the public API). Messages carry their context
 // (file, line, field, value) so the command line prints them once and exits non-zero.
 #pragma once
 

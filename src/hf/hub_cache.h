@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace bertcls::io {
+namespace bertcls::hf {
 
 // "ORG/NAME" or "NAME", in the hub's characters; throws Error naming the id otherwise.
 void validate_repo_id(std::string_view repo_id);
@@ -43,4 +43,4 @@ class HubCache {
   std::filesystem::path root_;
 };
 
-}  // namespace bertcls::io
+}  // namespace bertcls::hf

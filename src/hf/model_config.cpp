@@ -1,14 +1,17 @@
-#include "io/bert_config_json.h"
+#include "hf/model_config.h"
 
 #include <charconv>
 #include <cmath>
 #include <map>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/atomic_file.h"
 #include "io/strict_json.h"
 
-namespace bertcls::io {
+using bertcls::io::read_json_strict;
+using bertcls::io::write_file_atomically;
+
+namespace bertcls::hf {
 namespace {
 
 using nlohmann::json;
@@ -133,11 +136,12 @@ json preserved_float(const json& source, const std::string& field, float value) 
 
 }  // namespace
 
-model::BertConfig bert_config_from_json(const json& doc, const std::string& source) {
+ModelConfig model_config_from_json(const json& doc, const std::string& source) {
   if (!doc.is_object()) throw Error(source + ": config must be a JSON object");
   const FieldReader fields(doc, source);
-  model::BertConfig config;
-  config.source = doc;
+  ModelConfig result;
+  result.source = doc;
+  model::BertConfig& config = result.bert;
 
   const std::string model_type = fields.string("model_type", "bert");
   if (model_type != "bert") fields.fail("model_type", "\"" + model_type + "\" is not a BERT model (bertcls reads \"bert\")");
@@ -188,7 +192,8 @@ model::BertConfig bert_config_from_json(const json& doc, const std::string& sour
     config.pad_token_id = doc.contains("pad_token_id") ? -1 : 0;  // explicit null: no padding row
   }
 
-  config.id2label = read_labels(doc, fields);
+  config.initializer_range = fields.number("initializer_range", 0.02f, 0.0f, 10.0f);
+  result.set_labels(read_labels(doc, fields));
   if (fields.has("problem_type")) {
     const std::string type = fields.string("problem_type", "");
     if (type == "single_label_classification") {
@@ -201,17 +206,17 @@ model::BertConfig bert_config_from_json(const json& doc, const std::string& sour
       fields.fail("problem_type", "\"" + type + "\" is not one of regression, single_label_classification, "
                                   "multi_label_classification");
     }
-    config.problem_type_set = true;
   }
-  return config;
+  return result;
 }
 
-model::BertConfig read_bert_config(const std::filesystem::path& config_json) {
-  return bert_config_from_json(read_json_strict(config_json), config_json.string());
+ModelConfig read_model_config(const std::filesystem::path& config_json) {
+  return model_config_from_json(read_json_strict(config_json), config_json.string());
 }
 
-json bert_config_to_json(const model::BertConfig& config) {
-  const json& source = config.source.is_object() ? config.source : json::object();
+json model_config_to_json(const ModelConfig& model_config) {
+  const model::BertConfig& config = model_config.bert;
+  const json& source = model_config.source.is_object() ? model_config.source : json::object();
   json doc = source;
   doc["architectures"] = {"BertForSequenceClassification"};
   doc["model_type"] = "bert";
@@ -223,6 +228,7 @@ json bert_config_to_json(const model::BertConfig& config) {
   doc["max_position_embeddings"] = config.max_position_embeddings;
   doc["type_vocab_size"] = config.type_vocab_size;
   doc["position_embedding_type"] = "absolute";
+  doc["initializer_range"] = preserved_float(source, "initializer_range", config.initializer_range);
   doc["layer_norm_eps"] = preserved_float(source, "layer_norm_eps", config.layer_norm_eps);
   doc["hidden_dropout_prob"] = preserved_float(source, "hidden_dropout_prob", config.hidden_dropout_prob);
   doc["attention_probs_dropout_prob"] =
@@ -245,24 +251,24 @@ json bert_config_to_json(const model::BertConfig& config) {
 
   json id2label = json::object();
   json label2id = json::object();
-  for (std::size_t i = 0; i < config.id2label.size(); ++i) {
-    id2label[std::to_string(i)] = config.id2label[i];
-    label2id[config.id2label[i]] = static_cast<int>(i);
+  for (std::size_t i = 0; i < model_config.id2label.size(); ++i) {
+    id2label[std::to_string(i)] = model_config.id2label[i];
+    label2id[model_config.id2label[i]] = static_cast<int>(i);
   }
   doc["id2label"] = id2label;
   doc["label2id"] = label2id;
   doc.erase("num_labels");
-  if (config.problem_type_set) {
-    doc["problem_type"] = problem_type_name(config.problem_type);
+  if (config.problem_type) {
+    doc["problem_type"] = problem_type_name(*config.problem_type);
   } else {
     doc.erase("problem_type");
   }
   return doc;
 }
 
-void write_bert_config(const std::filesystem::path& file, const model::BertConfig& config) {
-  const std::string text = bert_config_to_json(config).dump(2) + "\n";
+void write_model_config(const std::filesystem::path& file, const ModelConfig& config) {
+  const std::string text = model_config_to_json(config).dump(2) + "\n";
   write_file_atomically(file, [&](std::ostream& out) { out << text; });
 }
 
-}  // namespace bertcls::io
+}  // namespace bertcls::hf

@@ -1,4 +1,4 @@
-#include "io/hub_download.h"
+#include "hf/hub_download.h"
 
 #include <fnmatch.h>
 #include <unistd.h>
@@ -11,14 +11,18 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/error.h"
+#include <bertcls/error.h>
 #include "io/http_client.h"
 #include "io/sha256.h"
 
 namespace fs = std::filesystem;
 
-namespace bertcls::io {
+namespace bertcls::hf {
 namespace {
+
+using io::HttpClient;
+using io::HttpResponse;
+using io::TransferError;
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -241,7 +245,7 @@ void fetch_blob(const HttpClient& client, const std::string& url, const fs::path
                 std::to_string(expected_size) + "; the partial file was removed, rerun to retry");
   }
   if (!expected_sha256.empty()) {
-    std::string actual = sha256_file(partial);
+    std::string actual = io::sha256_file(partial);
     if (actual != expected_sha256) {
       fs::remove(partial);
       throw Error(display_name + ": checksum mismatch: sha256 " + actual + ", the hub announced " + expected_sha256 +
@@ -380,4 +384,4 @@ fs::path resolve_model(const std::string& model, const HubSettings& settings) {
   return download_snapshot(request, settings);
 }
 
-}  // namespace bertcls::io
+}  // namespace bertcls::hf

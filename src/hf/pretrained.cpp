@@ -1,15 +1,16 @@
-#include "model/bert_checkpoint.h"
+#include "hf/pretrained.h"
 
 #include <algorithm>
 #include <cstring>
 #include <set>
 #include <unordered_map>
 
-#include "common/error.h"
-#include "io/bert_config_json.h"
+#include <bertcls/error.h>
 #include "io/model_weights.h"
 
-namespace bertcls::model {
+namespace bertcls::hf {
+
+using model::NamedParameter;
 namespace {
 
 const std::string kPrefix = "bert.";
@@ -52,10 +53,10 @@ std::vector<std::string> LoadReport::warnings(const std::string& checkpoint) con
   return out;
 }
 
-LoadReport load_state_dict(BertClassifier& model, const std::vector<io::NamedTensor>& tensors,
+LoadReport load_state_dict(model::BertWeights& weights, const std::vector<io::NamedTensor>& tensors,
                            const std::string& source) {
   std::unordered_map<std::string, const NamedParameter*> expected;
-  for (const NamedParameter& np : model.named_parameters()) expected[np.name] = &np;
+  for (const NamedParameter& np : weights.named_parameters()) expected[np.name] = &np;
   // HF: a checkpoint none of whose keys carries the base model's prefix is a bare
   // BertModel; its keys are matched against the model's names without "bert.", and
   // reports name them that way too.
@@ -67,7 +68,7 @@ LoadReport load_state_dict(BertClassifier& model, const std::vector<io::NamedTen
 
   LoadReport report;
   std::set<std::string> loaded;
-  float* params = model.parameters().data();
+  float* params = weights.parameters().data();
   for (const io::NamedTensor& t : tensors) {
     // Non-persistent buffers of BertEmbeddings that older versions saved.
     if (ends_with(t.name, "embeddings.position_ids") || ends_with(t.name, "embeddings.token_type_ids")) continue;
@@ -85,18 +86,18 @@ LoadReport load_state_dict(BertClassifier& model, const std::vector<io::NamedTen
     std::memcpy(params + np.offset, t.data.data(), sizeof(float) * np.count);
     loaded.insert(key);
   }
-  for (const NamedParameter& np : model.named_parameters())
+  for (const NamedParameter& np : weights.named_parameters())
     if (!loaded.count(np.name)) report.missing.push_back(reported(np.name));
   return report;
 }
 
 PretrainedModel load_pretrained(const std::filesystem::path& dir, const LoadOptions& options) {
-  BertConfig config = io::read_bert_config(dir / "config.json");
-  if (!options.labels.empty()) config.id2label = options.labels;
+  ModelConfig config = read_model_config(dir / "config.json");
+  if (!options.labels.empty()) config.set_labels(options.labels);
   std::vector<io::NamedTensor> tensors = io::read_model_weights(dir);
-  BertClassifier model(std::move(config), options.init_seed);
-  LoadReport report = load_state_dict(model, tensors, dir.string());
-  return {std::move(model), std::move(report)};
+  model::BertWeights weights(config.bert, options.init_seed);
+  LoadReport report = load_state_dict(weights, tensors, dir.string());
+  return {std::move(config), std::move(weights), std::move(report)};
 }
 
-}  // namespace bertcls::model
+}  // namespace bertcls::hf

@@ -1,0 +1,86 @@
+// Fine-tuning a classifier: the whole run `bertcls train` makes, as one call.
+//
+//   #include <bertcls/fine_tune.h>
+//   bertcls::FineTuneOptions o;
+//   o.model = "cointegrated/rubert-tiny2";             // or a folder; empty: from scratch
+//   o.train_files = {"train.csv"};
+//   o.valid_file = "valid.csv";
+//   o.out = "out/run";
+//   bertcls::FineTuneResult r = bertcls::fine_tune(o);  // best epoch's model in r.model_dir
+//
+// It reads the data (several training files are one dataset, labels from their union),
+// holds out a stratified validation split when no validation file is given, loads the
+// model (or builds one from a preset), encodes the texts, fine-tunes with AdamW, a
+// linear warm-up schedule and gradient clipping, evaluates after each epoch, keeps the
+// best epoch's model in OUT/model (a Hugging Face folder), logs OUT/metrics.jsonl and
+// OUT/curves.svg, writes checkpoints (every save_steps, and when stop_requested says so)
+// and resumes from them exactly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <bertcls/data.h>
+#include <bertcls/error.h>
+#include <bertcls/metrics.h>
+
+namespace bertcls {
+
+struct FineTuneOptions {
+  std::string model;                    // folder or hub name ORG/NAME; empty: from scratch
+  std::string preset = "rubert-tiny2";  // from scratch: a bundled preset or a folder with config.json + tokenizer
+  std::string preset_dir;               // where bundled presets live (the CLI passes its data/)
+  std::vector<std::string> train_files;
+  std::string valid_file;               // empty: hold out valid_split of the training data
+  double valid_split = 0.1;
+  std::string out;                      // the run folder
+  DataOptions data;
+  TextOptions text{512, LongTexts::Truncate, std::nullopt, WindowPooling::Mean};
+
+  // Unset: the pretrained defaults (lr 2e-5, 2 epochs, no warm-up, no weight decay), or
+  // from scratch the ones measured on RuTweetCorp (lr 5e-4, 5 epochs, warm-up ratio 0.1,
+  // weight decay 0.01).
+  std::optional<double> lr;
+  std::optional<std::int64_t> epochs;
+  std::optional<double> warmup_ratio;
+  std::optional<double> weight_decay;
+  std::int64_t warmup_steps = 0;        // > 0 wins over warmup_ratio
+  std::size_t batch_size = 32;
+  double adam_beta1 = 0.9, adam_beta2 = 0.999;
+  std::optional<double> adam_eps;       // unset: 1e-8, or 1e-6 without bias correction
+  bool bias_correction = true;          // false: transformers.AdamW(correct_bias=False)
+  double max_grad_norm = 1.0;           // 0: no clipping
+  std::int64_t grad_accum = 1;
+  std::int64_t max_steps = 0;           // > 0: stop after this many optimizer steps
+  bool balanced_class_weights = false;  // weight classes as sklearn's "balanced"
+  std::uint64_t seed = 42;              // split, batch order, dropout and new weights
+  SelectionMetric metric = SelectionMetric::Auto;
+  std::int64_t patience = 0;            // > 0: stop after this many epochs without a better metric
+  std::int64_t save_steps = 0;          // > 0: checkpoint every this many steps
+  std::int64_t log_every = 50;          // steps between metrics.jsonl step records
+  std::string resume;                   // a run folder or checkpoint to continue from
+};
+
+struct FineTuneCallbacks {
+  std::function<void(const std::string&)> on_message;  // what the run is doing, one line each
+  std::function<void(const StepReport&)> on_step;
+  std::function<void(const EpochReport&)> on_epoch;
+  std::function<bool()> stop_requested;  // polled after each step: true saves a checkpoint and returns
+};
+
+struct FineTuneResult {
+  std::string model_dir;             // OUT/model: the best epoch's model
+  std::vector<EpochReport> epochs;   // those this call ran
+  bool interrupted = false;          // stop_requested: continue with options.resume = out
+  bool early_stopped = false;        // patience ran out
+  std::int64_t step = 0;             // optimizer steps taken in the whole run
+};
+
+// Throws Error naming the file, line, field or option of anything wrong (a changed
+// option on resume names it).
+FineTuneResult fine_tune(const FineTuneOptions& options, const FineTuneCallbacks& callbacks = {});
+
+}  // namespace bertcls

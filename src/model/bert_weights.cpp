@@ -1,0 +1,47 @@
+#include "model/bert_weights.h"
+
+#include <algorithm>
+#include <random>
+#include <string>
+
+#include <bertcls/error.h>
+
+namespace bertcls::model {
+namespace {
+
+void validate_config(const BertConfig& c) {
+  if (c.vocab_size <= 0 || c.hidden_size <= 0 || c.num_hidden_layers <= 0 || c.num_attention_heads <= 0 ||
+      c.intermediate_size <= 0 || c.max_position_embeddings <= 0 || c.type_vocab_size <= 0)
+    throw Error("config: vocab_size, hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, "
+                "max_position_embeddings and type_vocab_size must be positive");
+  if (c.hidden_size % c.num_attention_heads != 0)
+    throw Error("config: hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
+                std::to_string(c.num_attention_heads));
+  if (c.num_labels < 1) throw Error("config: the classifier needs at least one label (num_labels is " +
+                                    std::to_string(c.num_labels) + ")");
+}
+
+}  // namespace
+
+BertWeights::BertWeights(BertConfig config, uint64_t init_seed) : config_(config) {
+  validate_config(config_);
+  names_ = model::named_parameters(config_);
+  params_.assign(parameter_count(config_), 0.0f);
+  p_ = point_parameters(params_.data(), config_);
+
+  std::mt19937_64 gen(init_seed);
+  std::normal_distribution<float> normal(0.0f, config_.initializer_range);
+  for (const NamedParameter& np : names_) {
+    float* w = params_.data() + np.offset;
+    switch (np.init) {
+      case InitKind::normal: std::generate(w, w + np.count, [&] { return normal(gen); }); break;
+      case InitKind::zeros: std::fill(w, w + np.count, 0.0f); break;
+      case InitKind::ones: std::fill(w, w + np.count, 1.0f); break;
+    }
+  }
+  // nn.Embedding(padding_idx=pad_token_id): HF zeroes that row after the normal init.
+  if (config_.pad_token_id >= 0 && config_.pad_token_id < config_.vocab_size)
+    std::fill_n(p_.wte + (size_t)config_.pad_token_id * config_.hidden_size, config_.hidden_size, 0.0f);
+}
+
+}  // namespace bertcls::model

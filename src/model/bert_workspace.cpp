@@ -1,0 +1,257 @@
+#include "model/bert_workspace.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include <bertcls/error.h>
+#include "model/activation.h"
+#include "model/attention.h"
+#include "model/classification_loss.h"
+#include "model/embedding.h"
+#include "model/layernorm.h"
+#include "model/linear.h"
+#include "tensor/threads.h"
+
+namespace bertcls::model {
+namespace {
+
+// Dropout streams: 0 embeddings, 1 + 3l + {0 attention probs, 1 attention output,
+// 2 feed-forward output} for layer l, 1 + 3NL the classifier.
+constexpr int kEmbeddingStream = 0;
+int layer_stream(int layer, int which) { return 1 + 3 * layer + which; }
+
+// acc += x: a residual connection's backward.
+void add_into(float* acc, const float* x, long n) {
+#pragma omp parallel for simd if (tensor::worth_parallel(n))
+  for (long i = 0; i < n; i++) acc[i] += x[i];
+}
+
+}  // namespace
+
+DropoutSite BertWorkspace::dropout_site(int stream, float p) const {
+  return DropoutSite{options_.dropout ? p : 0.0f, tensor::CounterRng(options_.seed, stream)};
+}
+
+void BertWorkspace::pack(const BertConfig& c, const Batch& batch) {
+  const int B = batch.num_sequences(), T = batch.num_tokens();
+  if (B < 1) throw Error("batch: no sequences");
+  if (batch.offsets.front() != 0 || (int)batch.ids.size() != T || (int)batch.type_ids.size() != T)
+    throw Error("batch: ids, type_ids and offsets disagree on the number of tokens");
+  score_offsets_.assign(B + 1, 0);
+  for (int b = 0; b < B; b++) {
+    const int L = batch.offsets[b + 1] - batch.offsets[b];
+    if (L < 1 || L > c.max_position_embeddings)
+      throw Error("batch: sequence " + std::to_string(b) + " has " + std::to_string(L) +
+                  " tokens; the model takes 1 to max_position_embeddings = " +
+                  std::to_string(c.max_position_embeddings));
+    score_offsets_[b + 1] = score_offsets_[b] + (int64_t)c.num_attention_heads * L * L;
+  }
+  for (int t = 0; t < T; t++) {
+    if (batch.ids[t] < 0 || batch.ids[t] >= c.vocab_size)
+      throw Error("batch: token id " + std::to_string(batch.ids[t]) + " is outside the vocabulary of " +
+                  std::to_string(c.vocab_size));
+    if (batch.type_ids[t] < 0 || batch.type_ids[t] >= c.type_vocab_size)
+      throw Error("batch: token type id " + std::to_string(batch.type_ids[t]) + " is outside type_vocab_size " +
+                  std::to_string(c.type_vocab_size));
+  }
+  ids_.assign(batch.ids.begin(), batch.ids.end());
+  type_ids_.assign(batch.type_ids.begin(), batch.type_ids.end());
+  offsets_.assign(batch.offsets.begin(), batch.offsets.end());
+}
+
+template <typename Take>
+void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers) {
+  const size_t T = offsets_.back(), B = offsets_.size() - 1, S = score_offsets_.back();
+  const size_t C = c.hidden_size, I = c.intermediate_size, K = c.num_labels;
+  const bool attention_dropout = options_.dropout && c.attention_probs_dropout_prob > 0.0f;
+  a_.emb = take(T * C);
+  a_.emb_ln = take(T * C);
+  a_.emb_mean = take(T);
+  a_.emb_rstd = take(T);
+  a_.x0 = take(T * C);
+  // Dropped attention probabilities: backward recomputes them, so all layers share one.
+  a_.attd = attention_dropout ? take(S) : nullptr;
+  for (size_t l = 0; l < a_.layers.size(); l++) {
+    LayerActivations& la = a_.layers[l];
+    if (l > 0 && !keep_layers) {
+      // Inference keeps one layer's buffers: each layer reads its input before it
+      // overwrites the shared output buffer.
+      la = a_.layers[0];
+      continue;
+    }
+    la.qkv = take(T * 3 * C);
+    la.att = take(S);
+    la.ctx = take(T * C);
+    la.res1 = take(T * C);
+    la.ln1 = take(T * C);
+    la.ln1_mean = take(T);
+    la.ln1_rstd = take(T);
+    la.fch = take(T * I);
+    la.fch_act = take(T * I);
+    la.res2 = take(T * C);
+    la.ln2 = take(T * C);
+    la.ln2_mean = take(T);
+    la.ln2_rstd = take(T);
+  }
+  a_.cls = take(B * C);
+  a_.pool_pre = take(B * C);
+  a_.pooled = take(B * C);
+  a_.pooled_drop = take(B * C);
+  a_.logits = take(B * K);
+  a_.dlogits = take(B * K);
+  if (!keep_layers) return;
+  a_.dx = take(T * C);
+  a_.dres = take(T * C);
+  a_.dproj = take(T * C);
+  a_.dln1 = take(T * C);
+  a_.dctx = take(T * C);
+  a_.dqkv = take(T * 3 * C);
+  a_.datt = take(S);
+  a_.dfch = take(T * I);
+  a_.dcls = take(B * C);
+  a_.dpool = take(B * C);
+}
+
+std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch& batch, const StepOptions& options) {
+  have_forward_ = have_loss_ = false;  // a batch rejected by pack() leaves nothing to backward
+  const BertConfig& c = w.config();
+  pack(c, batch);
+  options_ = options;
+  a_.layers.resize(c.num_hidden_layers);
+  size_t total = 0;
+  lay_out([&total](size_t n) -> float* { total += tensor::Arena::footprint(n); return nullptr; }, c, options.backward);
+  arena_.reset(total);
+  lay_out([this](size_t n) { return arena_.take(n); }, c, options.backward);
+
+  const ParameterTensors& p = w.tensors();
+  const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
+  const int C = c.hidden_size, NH = c.num_attention_heads, HS = c.head_size(), I = c.intermediate_size;
+  const int K = c.num_labels;
+  const Packing pk{offsets_.data(), score_offsets_.data(), B};
+  const float eps = c.layer_norm_eps;
+
+  embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p.wte, p.wpe, p.wtt, C);
+  layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p.emb_lnw, p.emb_lnb, T, C, eps);
+  dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.x0, a_.emb_ln, (long)T * C);
+  const float* x = a_.x0;
+  for (int l = 0; l < c.num_hidden_layers; l++) {
+    const LayerActivations& la = a_.layers[l];
+    const LayerTensors lw = layer_tensors(p, c, l);
+    linear_forward(la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C);
+    attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
+                      dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
+    linear_forward(la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C);
+    dropout_add_forward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), la.res1, la.res1, x, (long)T * C);
+    layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, lw.ln1w, lw.ln1b, T, C, eps);
+    linear_forward(la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I);
+    activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
+    linear_forward(la.res2, la.fch_act, lw.fcprojw, lw.fcprojb, T, I, C);
+    dropout_add_forward(dropout_site(layer_stream(l, 2), c.hidden_dropout_prob), la.res2, la.res2, la.ln1,
+                        (long)T * C);
+    layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, lw.ln2w, lw.ln2b, T, C, eps);
+    x = la.ln2;
+  }
+  // The pooler reads each sequence's first token ([CLS]).
+  for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
+  linear_forward(a_.pool_pre, a_.cls, p.poolw, p.poolb, B, C, C);
+  tanh_forward(a_.pooled, a_.pool_pre, (long)B * C);
+  dropout_forward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.pooled_drop, a_.pooled,
+                  (long)B * C);
+  linear_forward(a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K);
+  have_forward_ = true;
+  return {a_.logits, (size_t)B * K};
+}
+
+float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<const float> class_weights) {
+  if (!have_forward_) throw std::logic_error("BertWorkspace::loss before forward");
+  const int B = static_cast<int>(offsets_.size()) - 1, K = w.config().num_labels;
+  if (batch.num_sequences() != B) throw std::logic_error("BertWorkspace::loss: not the batch of the last forward");
+  const bool integer_labels = !batch.class_labels.empty();
+  const ProblemType problem_type = w.config().problem_type.value_or(infer_problem_type(K, integer_labels));
+  float result = 0.0f;
+  switch (problem_type) {
+    case ProblemType::single_label_classification: {
+      if ((int)batch.class_labels.size() != B) throw Error("batch: single-label classification needs one class label per sequence");
+      for (int32_t y : batch.class_labels)
+        if (y < 0 || y >= K) throw Error("batch: class label " + std::to_string(y) + " is outside 0.." + std::to_string(K - 1));
+      if (!class_weights.empty() && (int)class_weights.size() != K)
+        throw Error("class weights: " + std::to_string(class_weights.size()) + " given for " + std::to_string(K) + " labels");
+      result = cross_entropy_loss(a_.dlogits, a_.logits, batch.class_labels.data(),
+                                  class_weights.empty() ? nullptr : class_weights.data(), B, K);
+      break;
+    }
+    case ProblemType::multi_label_classification:
+    case ProblemType::regression: {
+      std::span<const float> targets = batch.float_labels;
+      if (integer_labels) {
+        // Integer labels for a float head (regression with one label): compare as floats.
+        if ((int)batch.class_labels.size() != B * K) throw Error("batch: the head needs " + std::to_string(K) + " targets per sequence");
+        std::transform(batch.class_labels.begin(), batch.class_labels.end(), a_.dlogits, [](int32_t y) { return (float)y; });
+        targets = {a_.dlogits, (size_t)B * K};
+      }
+      if ((int)targets.size() != B * K) throw Error("batch: the head needs " + std::to_string(K) + " float targets per sequence");
+      result = problem_type == ProblemType::regression ? mse_loss(a_.dlogits, a_.logits, targets.data(), B, K)
+                                                       : bce_with_logits_loss(a_.dlogits, a_.logits, targets.data(), B, K);
+      break;
+    }
+  }
+  have_loss_ = true;
+  return result;
+}
+
+void BertWorkspace::zero_grad(const BertWeights& w) {
+  if (grads_.size() != w.parameters().size()) {
+    grads_.assign(w.parameters().size(), 0.0f);
+    g_ = point_parameters(grads_.data(), w.config());
+  } else {
+    std::fill(grads_.begin(), grads_.end(), 0.0f);
+  }
+}
+
+void BertWorkspace::backward(const BertWeights& w) {
+  if (!have_loss_ || !options_.backward)
+    throw std::logic_error("BertWorkspace::backward needs forward(.backward = true) and loss() first");
+  if (grads_.size() != w.parameters().size()) zero_grad(w);
+  const BertConfig& c = w.config();
+  const ParameterTensors& p = w.tensors();
+  const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
+  const int C = c.hidden_size, NH = c.num_attention_heads, HS = c.head_size(), I = c.intermediate_size;
+  const int K = c.num_labels;
+  const Packing pk{offsets_.data(), score_offsets_.data(), B};
+
+  // Head: logits = clsw @ dropout(tanh(poolw @ cls + poolb)) + clsb.
+  linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K);
+  dropout_backward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.dpool, a_.dpool,
+                   (long)B * C);
+  tanh_backward(a_.dpool, a_.dpool, a_.pooled, (long)B * C);
+  linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, a_.cls, p.poolw, B, C, C);
+  std::fill_n(a_.dx, (size_t)T * C, 0.0f);
+  for (int b = 0; b < B; b++) std::memcpy(a_.dx + (size_t)offsets_[b] * C, a_.dcls + (size_t)b * C, sizeof(float) * C);
+
+  // a_.dx holds d(loss)/d(layer output) going down, d(loss)/d(layer input) coming out.
+  for (int l = c.num_hidden_layers - 1; l >= 0; l--) {
+    const LayerActivations& la = a_.layers[l];
+    const LayerTensors lw = layer_tensors(p, c, l), lg = layer_tensors(g_, c, l);
+    const float* x = l == 0 ? a_.x0 : a_.layers[l - 1].ln2;
+    layernorm_backward(a_.dres, lg.ln2w, lg.ln2b, a_.dx, la.res2, lw.ln2w, la.ln2_mean, la.ln2_rstd, T, C);
+    dropout_backward(dropout_site(layer_stream(l, 2), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
+    linear_backward(a_.dfch, lg.fcprojw, lg.fcprojb, a_.dproj, la.fch_act, lw.fcprojw, T, I, C);
+    activation_backward(c.hidden_act, a_.dfch, a_.dfch, la.fch, (long)T * I);
+    linear_backward(a_.dln1, lg.fcw, lg.fcb, a_.dfch, la.ln1, lw.fcw, T, C, I);
+    add_into(a_.dln1, a_.dres, (long)T * C);  // the residual around the feed-forward
+    layernorm_backward(a_.dres, lg.ln1w, lg.ln1b, a_.dln1, la.res1, lw.ln1w, la.ln1_mean, la.ln1_rstd, T, C);
+    dropout_backward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
+    linear_backward(a_.dctx, lg.attprojw, lg.attprojb, a_.dproj, la.ctx, lw.attprojw, T, C, C);
+    attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, pk, NH, HS,
+                       dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
+    linear_backward(a_.dx, lg.qkvw, lg.qkvb, a_.dqkv, x, lw.qkvw, T, C, 3 * C);
+    add_into(a_.dx, a_.dres, (long)T * C);  // the residual around attention
+  }
+  dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.dx, a_.dx, (long)T * C);
+  layernorm_backward(a_.dres, g_.emb_lnw, g_.emb_lnb, a_.dx, a_.emb, p.emb_lnw, a_.emb_mean, a_.emb_rstd, T, C);
+  embedding_backward(g_.wte, g_.wpe, g_.wtt, a_.dres, ids_.data(), type_ids_.data(), pk, C, c.pad_token_id);
+}
+
+}  // namespace bertcls::model

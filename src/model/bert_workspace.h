@@ -1,0 +1,80 @@
+// What one thread needs to run a BertWeights: the activations of a step (one arena,
+// sized from the batch and reused), the last batch's packing, d(loss)/d(logits) and the
+// gradient buffer. Weights are shared and read-only here; a workspace is not shared.
+//
+//   BertWorkspace ws;
+//   ws.forward(weights, batch, {.dropout = true, .backward = true, .seed = step_seed});
+//   float loss = ws.loss(weights, batch);  // the head's loss; d(loss)/d(logits) kept
+//   ws.backward(weights);                  // accumulates into grads()
+//
+// loss() and backward() must get the weights the last forward() ran.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "model/batch.h"
+#include "model/bert_weights.h"
+#include "model/dropout.h"
+#include "tensor/arena.h"
+
+namespace bertcls::model {
+
+struct StepOptions {
+  bool dropout = false;   // train mode: dropout active (model.train() in torch)
+  bool backward = false;  // keep every layer's activations for backward()
+  uint64_t seed = 0;      // keys dropout: the same seed gives the same masks
+};
+
+class BertWorkspace {
+ public:
+  // Logits [B, K] of a packed batch; the span is valid until the next forward().
+  // Throws Error for ids, type ids or lengths the weights cannot embed.
+  std::span<const float> forward(const BertWeights& w, const Batch& batch, const StepOptions& options = {});
+
+  // The loss of the last forward's logits against the batch's labels, chosen by the
+  // config's problem_type (inferred as HF infers it when unset; BertClassifier::loss
+  // also fixes it). class_weights [K] weight the single-label cross-entropy. Keeps
+  // d(loss)/d(logits) for backward().
+  float loss(const BertWeights& w, const Batch& batch, std::span<const float> class_weights = {});
+
+  // Accumulates d(loss)/d(parameter) into grads(); needs forward(.backward = true) then
+  // loss() on the same batch. Call zero_grad() between steps (gradient accumulation
+  // is simply several backward() calls).
+  void backward(const BertWeights& w);
+  void zero_grad(const BertWeights& w);
+
+  // Same layout as the weights' buffer; empty until the first backward or zero_grad.
+  std::span<float> grads() { return grads_; }
+  const ParameterTensors& weight_grads() const { return g_; }
+
+ private:
+  struct LayerActivations {
+    float *qkv, *att, *ctx, *res1, *ln1, *ln1_mean, *ln1_rstd, *fch, *fch_act, *res2, *ln2, *ln2_mean,
+        *ln2_rstd;
+  };
+  struct Activations {
+    float *emb, *emb_ln, *emb_mean, *emb_rstd, *x0, *attd;
+    std::vector<LayerActivations> layers;  // [NL]; all alias one set when not kept for backward
+    float *cls, *pool_pre, *pooled, *pooled_drop, *logits, *dlogits;
+    // Backward scratch, laid out only for .backward = true.
+    float *dx, *dres, *dproj, *dln1, *dctx, *dqkv, *datt, *dfch, *dcls, *dpool;
+  };
+  template <typename Take>
+  void lay_out(Take take, const BertConfig& c, bool keep_layers);
+  void pack(const BertConfig& c, const Batch& batch);
+  DropoutSite dropout_site(int stream, float p) const;
+
+  std::vector<float> grads_;
+  ParameterTensors g_{};
+  tensor::Arena arena_;
+  Activations a_;
+  // The last forward's packing and options, copied so backward() needs no batch.
+  std::vector<int32_t> ids_, type_ids_, offsets_;
+  std::vector<int64_t> score_offsets_;
+  StepOptions options_;
+  bool have_forward_ = false, have_loss_ = false;
+};
+
+}  // namespace bertcls::model
