@@ -89,8 +89,32 @@ TEST(DatasetErrors, ListLabelWithoutMultiLabelAndBadLists) {
   EXPECT_HAS(error_of("{\"text\":\"a\",\"label\":[0,1]}\n", "t.jsonl"), "t.jsonl:1: field 'label': label '[0,1]' is a list; multi-label data needs --multi-label");
   DatasetOptions o;
   o.task = Task::MultiLabel;
-  EXPECT_HAS(error_of("{\"text\":\"a\",\"label\":[0,1.5]}\n", "t.jsonl", o), "t.jsonl:1: field 'label': label list '[0,1.5]' holds 1.5");
+  EXPECT_HAS(error_of("{\"text\":\"a\",\"label\":[0,1.5]}\n", "t.jsonl", o),
+             "t.jsonl:1: field 'label': label '[0,1.5]' is not a valid list: item 1.5 at character 4 is neither an "
+             "integer nor a quoted string");
   EXPECT_HAS(error_of("text,label\na,\"[0,\"\n", "t.csv", o), "t.csv:2: column 'label': label '[0,' is not a valid list");
+}
+
+// Each malformed list names the file, the line, the column and the character in the list.
+TEST(DatasetErrors, MalformedLabelListsSayWhatIsWrongAndWhere) {
+  DatasetOptions o;
+  o.task = Task::MultiLabel;
+  EXPECT_HAS(error_of("text,label\nok,[1]\na,[1 2\n", "t.csv", o),
+             "t.csv:3: column 'label': label '[1 2' is not a valid list: the '[' is never closed");
+  const std::vector<std::pair<std::string, std::string>> cells = {
+      {"['joy' 'fear]", "the quote at character 8 is never closed"},
+      {"[\"joy]", "the quote at character 2 is never closed"},
+      {"[1 x 2]", "item x at character 4 is neither an integer nor a quoted string"},
+      {"[1. 0.]", "item 1. at character 2 is neither an integer nor a quoted string"},
+      {"['страх' x]", "item x at character 10"},
+      {"[1 2] 3", "text after the closing ']' at character 7"},
+      {"['a''b']", "expected ',', a space or ']' at character 5, found '"},
+      {"\"[1,,2]\"", "a ',' with no item before it at character 4"},
+      {"\"[1, ]\"", "no item after the ',' before character 5"},
+      {"[' ']", "an empty label at character 2"},
+      {"['a\\n']", "the escape \\n at character 4 is not supported"},
+  };
+  for (const auto& [cell, problem] : cells) EXPECT_HAS(error_of("text,label\na," + cell + "\n", "t.csv", o), problem);
 }
 
 TEST(DatasetErrors, JsonlBadLinesMissingFieldsAndWrongTypes) {

@@ -127,6 +127,37 @@ TEST(DatasetLabels, MultiLabelAcceptsStringListsAndDropsRepeats) {
   EXPECT_EQ(d.examples[1].labels, (std::vector<int>{0, 2}));
 }
 
+// The label names a multi-label CSV cell holds, in label-set order.
+std::vector<std::string> label_names(const std::string& cell) {
+  DatasetOptions o;
+  o.task = Task::MultiLabel;
+  const Dataset d = parse("text,label\nx," + cell + "\n", "t.csv", o);
+  std::vector<std::string> names;
+  for (int id : d.examples.at(0).labels) names.push_back(d.labels.id2label()[id]);
+  return names;
+}
+
+// pandas writes a column of NumPy arrays with str() (spaces between items, columns
+// padded, long arrays wrapped) and a column of Python lists as ['a', 'b'].
+TEST(DatasetLabels, MultiLabelReadsListsAsJsonPythonAndNumpyWriteThem) {
+  using Names = std::vector<std::string>;
+  const std::vector<std::pair<std::string, Names>> cells = {
+      {"[1 2]", {"1", "2"}},
+      {"[1  2]", {"1", "2"}},
+      {"[ 3 10]", {"3", "10"}},
+      {"\"[0\n 2]\"", {"0", "2"}},
+      {"\"[0, 3]\"", {"0", "3"}},
+      {"[007]", {"7"}},
+      {"['joy' 'fear']", {"fear", "joy"}},
+      {"\"[\"\"joy\"\" \"\"fear\"\"]\"", {"fear", "joy"}},
+      {"\"['joy', 'anger']\"", {"anger", "joy"}},
+      {"\"[\"\"don't\"\" 'say \\'hi\\'']\"", {"don't", "say 'hi'"}},
+      {"['радость' 'страх']", {"радость", "страх"}},
+      {"[]", {}},
+  };
+  for (const auto& [cell, names] : cells) EXPECT_EQ(label_names(cell), names) << cell;
+}
+
 TEST(DatasetLabels, RegressionReadsFloatTargetsAndNoLabelSet) {
   DatasetOptions o;
   o.task = Task::Regression;

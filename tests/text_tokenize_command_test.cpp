@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
 
@@ -51,6 +52,19 @@ TEST(TokenizeCommand, JsonlPairsGetSecondSequenceTypeIdsAndMaxLengthTruncates) {
             "\"offsets\":[[0,0],[0,0],[0,3],[0,0]]}\n"
             "{\"ids\":[2,9311,9311,3],\"type_ids\":[0,0,0,0],\"tokens\":[\"[CLS]\",\"мир\",\"мир\",\"[SEP]\"],"
             "\"offsets\":[[0,0],[0,3],[4,7],[0,0]]}\n");
+}
+
+// HF 0.23 stops tokenizing each text at max_length tokens before it truncates the pair,
+// so 20 and 19 words both count as 16 and tie: the second text gets the odd token.
+TEST(TokenizeCommand, PairOfLongTextsGivesTheOddTokenToTheSecondAsHuggingFaceDoes) {
+  fs::path in = write_file("long_pair.jsonl", "{\"text\": \"a a a a a a a a a a a a a a a a a a a a\", "
+                                              "\"text_pair\": \"b b b b b b b b b b b b b b b b b b b\"}\n");
+  auto r = run_cli("tokenize " + kTok + "--jsonl --max-length 16 --input '" + in.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto line = nlohmann::json::parse(r.out);
+  EXPECT_EQ(line["tokens"], nlohmann::json({"[CLS]", "a", "a", "a", "a", "a", "a", "[SEP]",
+                                            "b", "b", "b", "b", "b", "b", "b", "[SEP]"}));
+  EXPECT_EQ(line["type_ids"], nlohmann::json({0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}));
 }
 
 TEST(TokenizeCommand, InvalidUtf8NamesTheLineUnlessReplacementIsAsked) {

@@ -1,13 +1,15 @@
 // bertcls tokenize: one JSON line per text with ids, type ids, tokens and offsets.
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include <bertcls/error.h>
+
+#include "io/text_lines.h"
+#include "io/utf8_check.h"
 #include "text/tokenizer.h"
 
 namespace bertcls::cli {
@@ -24,19 +26,7 @@ struct TokenizeOptions {
   bool replace_invalid_utf8 = false;
 };
 
-// Makes `line` valid UTF-8: an Error naming the line, or U+FFFD per bad sequence.
-std::string checked_utf8(const std::string& line, const std::string& where, bool replace) {
-  std::vector<char32_t> chars;
-  try {
-    text::decode_utf8(line, chars, replace ? text::InvalidUtf8Policy::kReplace : text::InvalidUtf8Policy::kError);
-  } catch (const Error& e) {
-    throw Error(where + ": " + e.what() + " (--replace-invalid-utf8 replaces it with U+FFFD)");
-  }
-  if (!replace) return line;
-  std::string out;
-  for (char32_t c : chars) text::append_utf8(c, out);
-  return out;
-}
+constexpr const char* kReplaceHint = " (--replace-invalid-utf8 replaces it with U+FFFD)";
 
 void print_encoding(const text::Encoding& e) {
   nlohmann::json offsets = nlohmann::json::array();
@@ -55,25 +45,30 @@ void run_tokenize(const TokenizeOptions& o) {
     tok.set_truncation(p);
   }
   const bool special = !o.no_special_tokens;
+  const auto policy = o.replace_invalid_utf8 ? text::InvalidUtf8Policy::kReplace : text::InvalidUtf8Policy::kError;
   if (!o.texts.empty()) {
     for (size_t i = 0; i < o.texts.size(); ++i) {
-      print_encoding(tok.encode(checked_utf8(o.texts[i], "argument " + std::to_string(i + 1), o.replace_invalid_utf8),
-                                special));
+      std::string t;
+      try {
+        t = io::valid_utf8(o.texts[i], policy);
+      } catch (const Error& e) {
+        throw Error("argument " + std::to_string(i + 1) + ": " + e.what() + kReplaceHint);
+      }
+      print_encoding(tok.encode(t, special));
     }
     return;
   }
-  std::ifstream file;
-  if (!o.input.empty() && o.input != "-") {
-    file.open(o.input, std::ios::binary);
-    if (!file) throw Error(o.input + ": cannot open");
-  }
-  std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
-  const std::string name = file.is_open() ? o.input : "stdin";
-  std::string line;
-  for (size_t n = 1; std::getline(in, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
-    const std::string where = name + ": line " + std::to_string(n);
-    line = checked_utf8(line, where, o.replace_invalid_utf8);
+  io::TextLineReader reader(o.input.empty() ? "-" : o.input, policy);
+  for (;;) {
+    std::optional<io::TextLine> next;
+    try {
+      next = reader.next();
+    } catch (const Error& e) {
+      throw Error(e.what() + std::string(kReplaceHint));
+    }
+    if (!next) break;
+    const std::string& line = next->text;
+    const std::string where = reader.name() + ": line " + std::to_string(next->number);
     if (!o.jsonl) {
       print_encoding(tok.encode(line, special));
       continue;

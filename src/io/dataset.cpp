@@ -9,8 +9,11 @@
 #include <sstream>
 
 #include <bertcls/error.h>
+
+#include "common/trim.h"
 #include "io/csv_reader.h"
 #include "io/jsonl_reader.h"
+#include "io/label_list.h"
 #include "io/utf8_check.h"
 
 namespace bertcls::io {
@@ -48,13 +51,6 @@ std::string join(const std::vector<std::string>& names, std::size_t most = 20) {
   for (std::size_t i = 0; i < names.size() && i < most; ++i) s += (i ? ", " : "") + names[i];
   if (names.size() > most) s += ", ... (" + std::to_string(names.size()) + " in all)";
   return s;
-}
-
-std::string trim(std::string_view s) {
-  const std::size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  const std::size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
@@ -164,21 +160,9 @@ std::string parse_label(const RawRow& row, Task task, std::vector<std::string>& 
     }
     case Task::MultiLabel:
       if (looks_like_list) {
-        nlohmann::json list;
-        try {
-          list = nlohmann::json::parse(cell);
-        } catch (const nlohmann::json::parse_error&) {
-          return "label '" + cell + "' is not a valid list (write [0, 3] or [\"a\", \"b\"] or a|b)";
-        }
-        if (!list.is_array()) return "label '" + cell + "' is not a list";
-        for (const auto& item : list) {
-          if (item.is_number_integer())
-            names.push_back(std::to_string(item.get<long long>()));
-          else if (item.is_string() && !trim(item.get<std::string>()).empty())
-            names.push_back(trim(item.get<std::string>()));
-          else
-            return "label list '" + cell + "' holds " + item.dump() + "; items must be integers or non-empty strings";
-        }
+        if (std::string problem = parse_label_list(cell, names); !problem.empty())
+          return "label '" + cell + "' is not a valid list: " + problem +
+                 " (write [0, 3], [0 3], [\"a\", \"b\"], ['a' 'b'] or a|b)";
         return {};
       }
       for (std::size_t start = 0;;) {

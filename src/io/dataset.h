@@ -7,8 +7,9 @@
 //  - single-label: one class per row, an integer or a string; ids come from the label set
 //    (see LabelSet::from_observed for the order) or from a given one (eval against a
 //    trained model's id2label), where an unknown label is an error;
-//  - multi-label: a list per row, written "[0, 3]" / ["a", "b"] (JSON) or "a|b"; "[]" is a
-//    row with no labels;
+//  - multi-label: a list per row, written as JSON ([0, 3], ["a", "b"]), as Python prints a
+//    list ([0, 3], ['a', 'b']), as pandas writes a NumPy array to CSV ([0 3], ['a' 'b'],
+//    ["a" "b"]; see label_list.h), or as "a|b"; "[]" is a row with no labels;
 //  - regression: a finite number.
 // Labels are trimmed of surrounding spaces; texts are kept as written.
 //

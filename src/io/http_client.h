@@ -21,8 +21,10 @@ struct HttpResponse {
   std::string header(const std::string& lowercase_name) const;
 };
 
-// A transfer that failed below HTTP (no connection, cut mid-body, timeout); `resumable`
-// says whether retrying the same request can make progress.
+// A transfer that failed below HTTP (no connection, cut mid-body, timeout, a sink that
+// aborted). `connection_failed` separates "no network", where hub_download falls back to
+// the cache or says how to work offline, from a transfer cut short, which it retries
+// from the bytes already on disk.
 struct TransferError {
   std::string message;
   bool connection_failed = false;  // nothing reached the server: likely no network

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <cstdio>
+#include <vector>
 
 namespace bertcls::io {
 
@@ -34,6 +35,14 @@ std::string describe_utf8_error(std::string_view text, std::size_t offset, std::
   char byte[8];
   std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[offset]));
   return "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " + byte + ")";
+}
+
+std::string valid_utf8(std::string_view text, text::InvalidUtf8Policy policy) {
+  std::vector<char32_t> chars;
+  text::decode_utf8(text, chars, policy);
+  std::string out;
+  for (char32_t c : chars) text::append_utf8(c, out);
+  return out;
 }
 
 }  // namespace bertcls::io

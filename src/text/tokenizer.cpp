@@ -14,7 +14,9 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id) cons
   thread_local NormalizedText norm;
   thread_local std::vector<AddedVocabulary::Match> raw_matches, norm_matches;
   thread_local std::vector<CharSpan> words;
+  thread_local std::vector<SplitEnd> splits;
   chars.clear();
+  splits.clear();
   decode_utf8(text, chars, invalid_utf8_);
 
   Encoding out;
@@ -22,6 +24,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id) cons
     std::string token;
     for (size_t k = 0; k < n; ++k) append_utf8(matched[k], token);
     out.push(t.id, std::move(token), offsets, type_id, false);
+    splits.push_back({out.size(), true});
   };
   // Normalizes, pre-tokenizes and WordPiece-encodes chars [begin, end) of the raw text.
   auto encode_plain = [&](int32_t begin, int32_t end) {
@@ -34,7 +37,10 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id) cons
     auto words_of = [&](int32_t b, int32_t e) {
       words.clear();
       bert_pre_tokenize(norm, {b, e}, words);
-      for (CharSpan w : words) model_.tokenize(norm, w, type_id, out);
+      for (CharSpan w : words) {
+        model_.tokenize(norm, w, type_id, out);
+        splits.push_back({out.size(), false});
+      }
     };
     for (const auto& m : norm_matches) {
       words_of(at, m.begin);
@@ -54,6 +60,12 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id) cons
     at = m.end;
   }
   encode_plain(at, static_cast<int32_t>(chars.size()));
+  // HF 0.23 tokenizes only up to the truncation length; that cut decides which text of
+  // a pair is the longer (truncation.h).
+  if (truncation_ && (truncation_->strategy != TruncationStrategy::kOnlySecond || type_id != 0)) {
+    out.truncate(tokens_before_early_exit(splits, truncation_->max_length, truncation_->from_left),
+                 truncation_->from_left);
+  }
   return out;
 }
 

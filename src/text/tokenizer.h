@@ -84,7 +84,8 @@ class Tokenizer {
   friend class TokenizerLoader;
   Tokenizer() = default;
 
-  // One input sequence through added tokens, normalizer, pre-tokenizer and WordPiece.
+  // One input sequence through added tokens, normalizer, pre-tokenizer and WordPiece,
+  // cut by HF's early exit when truncation is set (tokens_before_early_exit).
   Encoding encode_sequence(std::string_view text, int32_t type_id) const;
   Encoding finish(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const;
 

@@ -6,6 +6,25 @@
 
 namespace bertcls::text {
 
+size_t tokens_before_early_exit(const std::vector<SplitEnd>& splits, size_t max_length, bool from_left) {
+  if (splits.empty()) return 0;
+  const size_t total = splits.back().end;
+  size_t count = 0;
+  if (from_left) {
+    for (size_t i = splits.size(); i-- > 0;) {
+      const size_t begin = i == 0 ? 0 : splits[i - 1].end;
+      count = total - begin;
+      if (!splits[i].added && count >= max_length) break;
+    }
+    return count;
+  }
+  for (const SplitEnd& s : splits) {
+    count = s.end;
+    if (!s.added && count >= max_length) break;
+  }
+  return count;
+}
+
 void truncate_encodings(Encoding& a, Encoding* b, size_t max_length, TruncationStrategy strategy,
                         bool from_left) {
   const size_t total = a.size() + (b ? b->size() : 0);

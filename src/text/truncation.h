@@ -20,10 +20,26 @@ struct TruncationParams {
   // "stride" only shapes HF's overflowing encodings, which bertcls does not return.
 };
 
-// Cuts `a` (and `b`) so that together they hold at most `max_length` tokens, with
-// HF 0.23's rule for pairs: the shorter keeps its length when the longer can absorb the
-// cut, else both get max_length / 2 (the second gets the odd token). Throws Error
-// when an only_first/only_second target is too short, or only_second has no pair.
+// Where a text's splits end in its encoding (token counts), in text order. A split is a
+// pre-tokenizer word or an added token; HF's early exit cuts only between splits.
+struct SplitEnd {
+  size_t end;
+  bool added;  // an added token: HF has its tokens before the model runs
+};
+
+// How many tokens of a text HF 0.23 keeps before truncating: it stops tokenizing at the
+// end of the word that brings the count to max_length (the whole max_length, special
+// tokens included), from the end of the text when `from_left`. Added tokens are counted
+// but never stop it. Applies to every text, except the first under only_second.
+size_t tokens_before_early_exit(const std::vector<SplitEnd>& splits, size_t max_length, bool from_left);
+
+// Cuts `a` (and `b`) so that together they hold at most `max_length` tokens. A pair under
+// longest_first follows HF 0.23: the shorter text stays whole when the longer can absorb
+// the cut; else each gets max_length / 2 and the longer one the odd token, the second on
+// a tie. Because the early exit above leaves every text that reaches the truncation's
+// max_length at about that many tokens, two long texts usually tie, and the second text
+// gets the odd token even when the first was longer. Throws Error when an
+// only_first/only_second target is too short, or only_second has no pair.
 void truncate_encodings(Encoding& a, Encoding* b, size_t max_length, TruncationStrategy strategy,
                         bool from_left);
 

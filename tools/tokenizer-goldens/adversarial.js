@@ -3,6 +3,7 @@
 // truncation {max_length, strategy, direction} or padding {length, pad_to_multiple_of}.
 'use strict';
 
+const words = (word, n) => Array(n).fill(word).join(' ');
 const corpusLine = 'пожалуйста почему в моём классе одни девки нас трое кошмар одежда обувь мальчики хочу';
 const cases = [
   // Unicode punctuation and ASCII symbols.
@@ -88,6 +89,17 @@ const cases = [
   {text: 'Привет, мир!', padding: {length: 16}},
   {text: 'Привет, мир!', pair: 'пока', padding: {pad_to_multiple_of: 8}},
   {text: 'Привет, мир!', padding: {length: 16, direction: 'Left'}},
+  // Pair truncation after HF's early exit (each text tokenized only up to the word that
+  // reaches max_length): first longer, second longer, equal, one under half the budget,
+  // odd (max_length 16) and even (15) budgets; a multi-piece word or added tokens past
+  // the limit; and both directions.
+  ...[15, 16].flatMap((max_length) => [
+    [20, 19], [19, 20], [20, 20], [12, 10], [10, 12], [3, 20], [20, 3],
+  ].map(([a, b]) => ({text: words('a', a), pair: words('b', b), truncation: {max_length}}))),
+  {text: words('a', 20), pair: words('b', 19), truncation: {max_length: 16, direction: 'Left'}},
+  {text: words('a', 15) + ' supercalifragilistic', pair: words('b', 20), truncation: {max_length: 16}},
+  {text: words('<ent>', 20) + ' a a', pair: words('b', 20), truncation: {max_length: 16}},
+  {text: 'a a ' + words('<ent>', 20), pair: words('b', 20), truncation: {max_length: 16, direction: 'Left'}},
 ];
 
 module.exports = cases;
