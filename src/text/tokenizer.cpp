@@ -8,7 +8,7 @@
 
 namespace bertcls::text {
 
-Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id) const {
+Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id, bool early_exit) const {
   // Scratch space reused across calls on the same thread (encode_batch runs many).
   thread_local std::vector<char32_t> chars;
   thread_local NormalizedText norm;
@@ -62,7 +62,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id) cons
   encode_plain(at, static_cast<int32_t>(chars.size()));
   // HF 0.23 tokenizes only up to the truncation length; that cut decides which text of
   // a pair is the longer (truncation.h).
-  if (truncation_ && (truncation_->strategy != TruncationStrategy::kOnlySecond || type_id != 0)) {
+  if (early_exit && truncation_ && (truncation_->strategy != TruncationStrategy::kOnlySecond || type_id != 0)) {
     out.truncate(tokens_before_early_exit(splits, truncation_->max_length, truncation_->from_left),
                  truncation_->from_left);
   }
@@ -104,7 +104,7 @@ std::vector<Encoding> Tokenizer::encode_windows(std::string_view text, size_t ma
     throw Error("windows of " + std::to_string(max_length) + " tokens with " + std::to_string(added) +
                 " special tokens cannot overlap by a stride of " + std::to_string(stride));
   const size_t window = max_length - added;
-  const Encoding all = encode_sequence(text, 0);
+  const Encoding all = encode_sequence(text, 0, /*early_exit=*/false);
   std::vector<Encoding> out;
   for (size_t start = 0;; start += window - stride) {
     const size_t stop = std::min(start + window, all.size());

@@ -85,8 +85,8 @@ class Tokenizer {
   Tokenizer() = default;
 
   // One input sequence through added tokens, normalizer, pre-tokenizer and WordPiece,
-  // cut by HF's early exit when truncation is set (tokens_before_early_exit).
-  Encoding encode_sequence(std::string_view text, int32_t type_id) const;
+  // cut by HF's early exit when truncation is set (tokens_before_early_exit) and asked for.
+  Encoding encode_sequence(std::string_view text, int32_t type_id, bool early_exit = true) const;
   Encoding finish(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const;
 
   AddedVocabulary added_;
