@@ -82,7 +82,7 @@ TEST_F(PredictCommand, ErrorsNameWhatIsWrong) {
   EXPECT_NE(no_texts.err.find("no texts"), std::string::npos) << no_texts.err;
   auto bad_utf8 = bertcls::test::run_cli("predict " + model() + " --input -", "ok\n\xff\xfe\n");
   EXPECT_EQ(bad_utf8.exit_code, 1);
-  EXPECT_NE(bad_utf8.err.find("text 2"), std::string::npos) << bad_utf8.err;
+  EXPECT_NE(bad_utf8.err.find("stdin: line 2"), std::string::npos) << bad_utf8.err;
   std::ofstream(*dir / "no_text_column.csv") << "body\nпривет\n";
   auto no_column = bertcls::test::run_cli("predict " + model() + " --input '" + (*dir / "no_text_column.csv").string() + "'");
   EXPECT_EQ(no_column.exit_code, 1);

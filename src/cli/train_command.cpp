@@ -9,8 +9,8 @@
 
 #include "cli/commands.h"
 #include "cli/data_options.h"
-#include "cli/stop_signal.h"
-#include "cli/train_progress.h"
+#include "common/stop_signal.h"
+#include "pipeline/train_progress.h"
 
 namespace bertcls::cli {
 namespace {
@@ -39,7 +39,7 @@ void run_train(TrainCommandOptions& o, const CLI::App& cmd) {
   run.balanced_class_weights = o.class_weights == "balanced";
   run.preset_dir = BERTCLS_DATA_DIR;
 
-  TrainProgress progress(stderr, ::isatty(STDERR_FILENO) == 1, run.log_every);
+  pipeline::TrainProgress progress(stderr, ::isatty(STDERR_FILENO) == 1, run.log_every);
   StopSignal stop;
   FineTuneCallbacks callbacks;
   callbacks.on_message = [&](const std::string& line) { progress.message("bertcls: " + line); };

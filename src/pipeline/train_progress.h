@@ -10,7 +10,7 @@
 
 #include <bertcls/metrics.h>
 
-namespace bertcls::cli {
+namespace bertcls::pipeline {
 
 class TrainProgress {
  public:
@@ -37,4 +37,4 @@ class TrainProgress {
 // "1:02:03" or "4:05".
 std::string format_duration(double seconds);
 
-}  // namespace bertcls::cli
+}  // namespace bertcls::pipeline

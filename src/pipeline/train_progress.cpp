@@ -1,9 +1,9 @@
-#include "cli/train_progress.h"
+#include "pipeline/train_progress.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace bertcls::cli {
+namespace bertcls::pipeline {
 
 std::string format_duration(double seconds) {
   const auto total = static_cast<long long>(std::llround(std::max(0.0, seconds)));
@@ -68,4 +68,4 @@ void TrainProgress::clear_live_line() {
   line_open_ = false;
 }
 
-}  // namespace bertcls::cli
+}  // namespace bertcls::pipeline

@@ -3,7 +3,7 @@
 // process at once, as the user expects of a second Ctrl-C.
 #pragma once
 
-namespace bertcls::cli {
+namespace bertcls {
 
 class StopSignal {
  public:
@@ -15,4 +15,4 @@ class StopSignal {
   bool requested() const;
 };
 
-}  // namespace bertcls::cli
+}  // namespace bertcls

@@ -1,10 +1,10 @@
-#include "cli/stop_signal.h"
+#include "common/stop_signal.h"
 
 #include <signal.h>
 
 #include <atomic>
 
-namespace bertcls::cli {
+namespace bertcls {
 namespace {
 
 std::atomic<bool> g_requested{false};
@@ -36,4 +36,4 @@ StopSignal::~StopSignal() {
 
 bool StopSignal::requested() const { return g_requested.load(); }
 
-}  // namespace bertcls::cli
+}  // namespace bertcls
