@@ -40,6 +40,7 @@ static void predicts_two_texts(const char* model_dir) {
     EXPECT(scores[i * 2 + labels[i]] >= scores[i * 2 + 1 - labels[i]]);
   }
   EXPECT(bertcls_predict(clf, texts, 2, labels, NULL) == 0); /* scores are optional */
+  EXPECT(bertcls_predict(clf, NULL, 0, NULL, NULL) == 0);    /* no texts, nothing to write */
   bertcls_free(clf);
 }
 
