@@ -45,17 +45,17 @@ int main(int argc, char** argv) {
   }
   const std::vector<TextInput> batch_texts(texts.begin(), texts.begin() + static_cast<long>(n));
 
-  classifier.predict(std::vector<TextInput>(texts.begin(), texts.begin() + 32));  // warm-up: arena, thread pool, caches
+  classifier.predict_inputs(std::vector<TextInput>(texts.begin(), texts.begin() + 32));  // warm-up: arena, thread pool, caches
   std::vector<double> pass_seconds;
   for (int r = 0; r < rounds; ++r) {
     const auto t0 = Clock::now();
-    classifier.predict(batch_texts, 32);
+    classifier.predict_inputs(batch_texts, 32);
     pass_seconds.push_back(seconds_since(t0));
   }
   std::vector<double> latency_ms;
   for (std::size_t i = 0; i < latency_texts; ++i) {
     const auto t0 = Clock::now();
-    classifier.predict(std::vector<TextInput>{texts[i]}, 1);
+    classifier.predict_inputs(std::vector<TextInput>{texts[i]}, 1);
     latency_ms.push_back(1e3 * seconds_since(t0));
   }
   std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",

@@ -43,7 +43,7 @@ TEST_F(PredictCommand, PrintsLabelAndScoresPerTextEqualToTheLibrary) {
   auto lines = json_lines(r.out);
   ASSERT_EQ(lines.size(), 2u);
   auto clf = bertcls::Classifier::load((*dir / "model").string());
-  auto expected = clf.predict(std::vector<bertcls::TextInput>{{"хороший день", std::nullopt}, {"плохой день", std::nullopt}});
+  auto expected = clf.predict_inputs(std::vector<bertcls::TextInput>{{"хороший день", std::nullopt}, {"плохой день", std::nullopt}});
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(lines[i]["label"], clf.labels()[expected[i].label]);
     EXPECT_EQ(lines[i]["scores"].size(), 2u);

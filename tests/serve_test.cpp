@@ -157,7 +157,7 @@ TEST_F(Serve, PredictAnswersAsTextEmbeddingsInferenceDoes) {
   auto [raw_status, raw] = post_json(R"({"inputs": "всё плохо", "raw_scores": true, "text_pair": "да"})");
   ASSERT_EQ(raw_status, 200);
   auto clf = bertcls::Classifier::load((*model_dir).string());
-  auto expected = clf.predict(std::vector<bertcls::TextInput>{{"всё плохо", std::string("да")}})[0];
+  auto expected = clf.predict_inputs(std::vector<bertcls::TextInput>{{"всё плохо", std::string("да")}})[0];
   for (const auto& entry : raw) {
     int id = entry["label"] == "negative" ? 0 : 1;
     EXPECT_EQ(entry["score"].get<float>(), expected.logits[id]);

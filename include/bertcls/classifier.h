@@ -3,7 +3,7 @@
 //
 //   #include <bertcls/classifier.h>
 //   auto clf = bertcls::Classifier::load("out/model");     // or "cointegrated/rubert-tiny2"
-//   for (const auto& p : clf.predict({"какой хороший день", "всё плохо"}))
+//   for (const auto& p : clf.predict({"какой хороший день", "всё плохо"}))   // two texts
 //     std::cout << clf.labels()[p.label] << " " << p.scores[p.label] << "\n";
 //
 // The weights are loaded once and shared: copies of a Classifier are cheap and use the
@@ -49,9 +49,11 @@ class Classifier {
   // Error naming the file and field of anything it cannot read.
   static Classifier load(const std::string& model, const TextOptions& text = {});
 
-  // One prediction per input, in input order, in length-sorted packed batches.
-  std::vector<Prediction> predict(const std::vector<TextInput>& inputs, int batch_size = 32) const;
+  // One prediction per text, in input order, in length-sorted packed batches.
   std::vector<Prediction> predict(const std::vector<std::string>& texts, int batch_size = 32) const;
+  // The same for inputs that may be pairs. (A name of its own: with one name, a braced
+  // list of two strings could mean two texts or one pair.)
+  std::vector<Prediction> predict_inputs(const std::vector<TextInput>& inputs, int batch_size = 32) const;
 
   // Loss and metrics on a labelled CSV/TSV/JSONL file, whose labels must be the model's.
   // The task follows the model's problem_type unless data says multi-label or regression.

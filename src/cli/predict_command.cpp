@@ -65,7 +65,7 @@ void run_predict(const PredictOptions& o, const CLI::App& cmd) {
   if (inputs.empty()) throw Error("no texts to classify: give TEXT arguments or --input FILE");
   const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd));
   for (const auto& w : clf.warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
-  const std::vector<Prediction> predictions = clf.predict(inputs, o.batch_size);
+  const std::vector<Prediction> predictions = clf.predict_inputs(inputs, o.batch_size);
 
   pipeline::write_predictions(stdout, inputs, predictions, clf,
                               {.csv = o.output_format == "csv", .top_k = o.top_k, .threshold = o.threshold,

@@ -13,7 +13,7 @@ Classifier Classifier::load(const std::string& model, const TextOptions& text) {
   return Classifier(pipeline::ClassifierModel::load(model, text));
 }
 
-std::vector<Prediction> Classifier::predict(const std::vector<TextInput>& inputs, int batch_size) const {
+std::vector<Prediction> Classifier::predict_inputs(const std::vector<TextInput>& inputs, int batch_size) const {
   return model_->predict(inputs, batch_size);
 }
 
