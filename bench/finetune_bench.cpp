@@ -19,6 +19,7 @@
 #include "io/dataset.h"
 #include "hf/pretrained.h"
 #include "pipeline/text_encoder.h"
+#include "tensor/cpu_features.h"
 #include "train/batching.h"
 #include "train/trainer.h"
 
@@ -77,8 +78,8 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(step_end.back() - step_end[warmup - 1]).count();
   std::printf("{\"samples_per_s\": %.3f, \"tokens_per_s\": %.1f, \"step_ms\": %.2f, \"model_flops_per_s\": %.4g, "
-              "\"nonembedding_params\": %.0f}\n",
+              "\"nonembedding_params\": %.0f, \"kernels\": \"%s\"}\n",
               samples / seconds, tokens / seconds, 1e3 * seconds / static_cast<double>(steps),
-              (6 * nonembedding * tokens + attention_flops) / seconds, nonembedding);
+              (6 * nonembedding * tokens + attention_flops) / seconds, nonembedding, tensor::hot_kernel_isa());
   return 0;
 }

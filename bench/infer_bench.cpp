@@ -14,6 +14,8 @@
 
 #include <bertcls/classifier.h>
 
+#include "tensor/cpu_features.h"
+
 using namespace bertcls;
 using Clock = std::chrono::steady_clock;
 
@@ -58,8 +60,8 @@ int main(int argc, char** argv) {
     classifier.predict_inputs(std::vector<TextInput>{texts[i]}, 1);
     latency_ms.push_back(1e3 * seconds_since(t0));
   }
-  std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",
+  std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"kernels\": \"%s\"}\n",
               static_cast<double>(n) / quantile(pass_seconds, 0.5), quantile(latency_ms, 0.5),
-              quantile(latency_ms, 0.99));
+              quantile(latency_ms, 0.99), tensor::hot_kernel_isa());
   return 0;
 }

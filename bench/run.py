@@ -4,9 +4,9 @@
     bench/run.py [--quick] [--rounds N]
 
 Needs a Release build in build/ with -DBERTCLS_BENCH=ON, Debian's PyTorch for
-/usr/bin/python3, node + npm, and ../shared/data/rutweetcorp. Everything generated (random
-checkpoints of the rubert-tiny2 and bert-base shapes, ONNX exports, token ids, npm
-packages) goes to bench/.cache and bench/node_modules, built once.
+/usr/bin/python3, and node + npm; the texts and tokenizers come from data/. Everything
+generated (random checkpoints of the rubert-tiny2 and bert-base shapes, ONNX exports,
+token ids, npm packages) goes to bench/.cache and bench/node_modules, built once.
 
 Each round runs every workload once per implementation, one process per run (load time is
 never timed: each program times its own steady state). Medians are over rounds; a ratio
@@ -27,11 +27,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 CACHE = os.path.join(BENCH, ".cache")
 BUILD = os.path.join(ROOT, "build")
-DATA = os.path.join(ROOT, "..", "shared", "data")
+DATA = os.path.join(ROOT, "data")
 PY = "/usr/bin/python3"  # Debian's PyTorch lives there, not in the first python3 on PATH
 SHAPES = {
-    "tiny2": (os.path.join(ROOT, "data", "rubert-tiny2"), os.path.join(ROOT, "data", "rubert-tiny2")),
-    "bert-base": (os.path.join(DATA, "tokenizers", "bert-base-uncased"),) * 2,
+    "tiny2": (os.path.join(DATA, "rubert-tiny2"),) * 2,
+    "bert-base": (os.path.join(DATA, "bert-base-uncased"),) * 2,
 }
 
 

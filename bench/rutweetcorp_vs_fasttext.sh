@@ -8,7 +8,7 @@
 #   bench/rutweetcorp_vs_fasttext.sh [DATA_DIR] [extra bertcls train options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=${1:-../shared/data/rutweetcorp}
+data=${1:-data/rutweetcorp}
 shift || true
 command -v fasttext >/dev/null || { echo "needs fastText: apt-get install fasttext" >&2; exit 1; }
 [[ -x build/bertcls ]] || { echo "needs a Release build in build/ (see README)" >&2; exit 1; }

@@ -12,7 +12,7 @@ namespace bertcls::io {
 namespace {
 
 using test::expect_error;
-using text::InvalidUtf8Policy;
+using bertcls::InvalidUtf8Policy;
 
 std::string write_text(const test::ScratchDir& dir, const std::string& content) {
   const std::string path = (dir / "texts.txt").string();

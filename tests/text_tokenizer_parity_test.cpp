@@ -14,7 +14,7 @@
 
 #include <bertcls/error.h>
 #include "text/tokenizer.h"
-#include "text/utf8.h"
+#include "common/utf8.h"
 
 namespace bertcls::text {
 namespace {

@@ -55,7 +55,7 @@ std::vector<TextInput> read_inputs(const PredictOptions& o) {
                                                                       : std::optional<std::string>(e.text_pair)});
     return inputs;
   }
-  for (io::TextLine& line : io::read_text_lines(o.input, text::InvalidUtf8Policy::kError))
+  for (io::TextLine& line : io::read_text_lines(o.input, InvalidUtf8Policy::kError))
     inputs.push_back({std::move(line.text), std::nullopt});
   return inputs;
 }

@@ -45,7 +45,7 @@ void run_tokenize(const TokenizeOptions& o) {
     tok.set_truncation(p);
   }
   const bool special = !o.no_special_tokens;
-  const auto policy = o.replace_invalid_utf8 ? text::InvalidUtf8Policy::kReplace : text::InvalidUtf8Policy::kError;
+  const auto policy = o.replace_invalid_utf8 ? InvalidUtf8Policy::kReplace : InvalidUtf8Policy::kError;
   if (!o.texts.empty()) {
     for (size_t i = 0; i < o.texts.size(); ++i) {
       std::string t;

@@ -9,7 +9,7 @@
 
 namespace bertcls::io {
 
-TextLineReader::TextLineReader(const std::string& path_or_dash, text::InvalidUtf8Policy policy)
+TextLineReader::TextLineReader(const std::string& path_or_dash, InvalidUtf8Policy policy)
     : in_(&std::cin), name_("stdin"), policy_(policy) {
   if (path_or_dash == "-") return;
   file_.open(path_or_dash, std::ios::binary);
@@ -30,7 +30,7 @@ std::optional<TextLine> TextLineReader::next() {
   }
 }
 
-std::vector<TextLine> read_text_lines(const std::string& path_or_dash, text::InvalidUtf8Policy policy) {
+std::vector<TextLine> read_text_lines(const std::string& path_or_dash, InvalidUtf8Policy policy) {
   TextLineReader reader(path_or_dash, policy);
   std::vector<TextLine> lines;
   while (std::optional<TextLine> line = reader.next()) lines.push_back(std::move(*line));

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "text/utf8.h"
+#include "common/utf8.h"
 
 namespace bertcls::io {
 
@@ -24,7 +24,7 @@ struct TextLine {
 class TextLineReader {
  public:
   // Throws Error "FILE: cannot open: REASON".
-  TextLineReader(const std::string& path_or_dash, text::InvalidUtf8Policy policy);
+  TextLineReader(const std::string& path_or_dash, InvalidUtf8Policy policy);
 
   std::optional<TextLine> next();          // nullopt at the end of the input
   const std::string& name() const { return name_; }  // "stdin" or the path
@@ -33,11 +33,11 @@ class TextLineReader {
   std::ifstream file_;
   std::istream* in_;
   std::string name_;
-  text::InvalidUtf8Policy policy_;
+  InvalidUtf8Policy policy_;
   std::size_t number_ = 0;
 };
 
 // Every line at once (see TextLineReader).
-std::vector<TextLine> read_text_lines(const std::string& path_or_dash, text::InvalidUtf8Policy policy);
+std::vector<TextLine> read_text_lines(const std::string& path_or_dash, InvalidUtf8Policy policy);
 
 }  // namespace bertcls::io

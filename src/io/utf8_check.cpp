@@ -37,11 +37,11 @@ std::string describe_utf8_error(std::string_view text, std::size_t offset, std::
   return "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " + byte + ")";
 }
 
-std::string valid_utf8(std::string_view text, text::InvalidUtf8Policy policy) {
+std::string valid_utf8(std::string_view text, InvalidUtf8Policy policy) {
   std::vector<char32_t> chars;
-  text::decode_utf8(text, chars, policy);
+  decode_utf8(text, chars, policy);
   std::string out;
-  for (char32_t c : chars) text::append_utf8(c, out);
+  for (char32_t c : chars) append_utf8(c, out);
   return out;
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "text/utf8.h"
+#include "common/utf8.h"
 
 namespace bertcls::io {
 
@@ -21,6 +21,6 @@ std::string describe_utf8_error(std::string_view text, std::size_t offset, std::
 // `text` as valid UTF-8, decided the way the tokenizer decides (text/utf8.h): unchanged
 // when valid; else, with kReplace, U+FFFD per maximal invalid subsequence, or with
 // kError, Error("invalid UTF-8 at byte N") for the first bad byte (counted from 0).
-std::string valid_utf8(std::string_view text, text::InvalidUtf8Policy policy);
+std::string valid_utf8(std::string_view text, InvalidUtf8Policy policy);
 
 }  // namespace bertcls::io

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+
+#include "tensor/cpu_features.h"
 #include "tensor/threads.h"
 
 namespace bertcls::model {
@@ -51,6 +53,20 @@ float gelu_tanh_grad(float x) {
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
+// GELU is the intermediate activation of nearly every BERT checkpoint, so its two passes
+// are the ones compiled per instruction set; the loop and gelu() must sit in the marked
+// function for the clone to cover them (tensor/cpu_features.h). The forward vectorizes
+// for AVX2 and baseline only with this file's -fno-trapping-math (CMakeLists.txt).
+BERTCLS_HOT void gelu_forward(float* out, const float* inp, long n) {
+#pragma omp parallel for simd if (tensor::worth_parallel(n))
+  for (long i = 0; i < n; i++) out[i] = gelu(inp[i]);
+}
+
+BERTCLS_HOT void gelu_backward(float* dinp, const float* dout, const float* inp, long n) {
+#pragma omp parallel for simd if (tensor::worth_parallel(n))
+  for (long i = 0; i < n; i++) dinp[i] = dout[i] * gelu_grad(inp[i]);
+}
+
 template <typename F>
 void map(float* out, const float* inp, long n, F f) {
 #pragma omp parallel for simd if (tensor::worth_parallel(n))
@@ -67,7 +83,7 @@ void map_grad(float* dinp, const float* dout, const float* inp, long n, F fprime
 
 void activation_forward(Activation f, float* out, const float* inp, long n) {
   switch (f) {
-    case Activation::gelu: return map(out, inp, n, gelu);
+    case Activation::gelu: return gelu_forward(out, inp, n);
     case Activation::gelu_tanh: return map(out, inp, n, gelu_tanh);
     case Activation::relu: return map(out, inp, n, [](float x) { return x > 0.0f ? x : 0.0f; });
     case Activation::silu: return map(out, inp, n, [](float x) { return x * sigmoid(x); });
@@ -76,7 +92,7 @@ void activation_forward(Activation f, float* out, const float* inp, long n) {
 
 void activation_backward(Activation f, float* dinp, const float* dout, const float* inp, long n) {
   switch (f) {
-    case Activation::gelu: return map_grad(dinp, dout, inp, n, gelu_grad);
+    case Activation::gelu: return gelu_backward(dinp, dout, inp, n);
     case Activation::gelu_tanh: return map_grad(dinp, dout, inp, n, gelu_tanh_grad);
     case Activation::relu: return map_grad(dinp, dout, inp, n, [](float x) { return x > 0.0f ? 1.0f : 0.0f; });
     case Activation::silu:

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "tensor/cpu_features.h"
 #include "tensor/gemm.h"
 #include "tensor/threads.h"
 
@@ -29,8 +30,9 @@ HeadBlock head_block(const Packing& pack, int b, int h, int NH, int HS) {
 
 }  // namespace
 
-void attention_forward(float* ctx, float* att, float* attd, const float* qkv, const Packing& pack, int NH,
-                       int HS, const DropoutSite& dropout) {
+// The softmax and its backward run between the per-head products; GEMM dispatches itself.
+BERTCLS_HOT void attention_forward(float* ctx, float* att, float* attd, const float* qkv, const Packing& pack,
+                                   int NH, int HS, const DropoutSite& dropout) {
   const int C = NH * HS, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(HS));
   // One task per (sequence, head); the BLAS runs single-threaded inside the region.
@@ -67,8 +69,9 @@ void attention_forward(float* ctx, float* att, float* attd, const float* qkv, co
   }
 }
 
-void attention_backward(float* dqkv, float* datt, const float* dctx, const float* qkv, const float* att,
-                        const Packing& pack, int NH, int HS, const DropoutSite& dropout) {
+BERTCLS_HOT void attention_backward(float* dqkv, float* datt, const float* dctx, const float* qkv,
+                                    const float* att, const Packing& pack, int NH, int HS,
+                                    const DropoutSite& dropout) {
   const int C = NH * HS, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(HS));
 #pragma omp parallel for schedule(dynamic) collapse(2) if (tensor::worth_parallel(pack.score_offsets[pack.B] * HS))

@@ -1,12 +1,14 @@
 #include "model/layernorm.h"
 
 #include <cmath>
+
+#include "tensor/cpu_features.h"
 #include "tensor/threads.h"
 
 namespace bertcls::model {
 
-void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
-                       const float* bias, int T, int C, float eps) {
+BERTCLS_HOT void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                                   const float* bias, int T, int C, float eps) {
 #pragma omp parallel for if (tensor::worth_parallel((long)T * C))
   for (int t = 0; t < T; t++) {
     const float* x = inp + (long)t * C;
@@ -26,8 +28,8 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
   }
 }
 
-void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                        const float* weight, const float* mean, const float* rstd, int T, int C) {
+BERTCLS_HOT void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                                    const float* weight, const float* mean, const float* rstd, int T, int C) {
 #pragma omp parallel for if (tensor::worth_parallel((long)T * C))
   for (int t = 0; t < T; t++) {
     const float* x = inp + (long)t * C;

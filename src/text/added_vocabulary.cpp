@@ -1,6 +1,6 @@
 #include "text/added_vocabulary.h"
 
-#include "text/utf8.h"
+#include "common/utf8.h"
 
 namespace bertcls::text {
 

@@ -25,7 +25,7 @@
 #include "text/encoding.h"
 #include "text/template_processor.h"
 #include "text/truncation.h"
-#include "text/utf8.h"
+#include "common/utf8.h"
 #include "text/wordpiece.h"
 #include "text/wordpiece_decoder.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include <bertcls/error.h>
-#include "text/utf8.h"
+#include "common/utf8.h"
 
 namespace bertcls::text {
 

@@ -1,10 +1,11 @@
 // Writes the tokenizer parity goldens under tests/fixtures/tokenizers/ by running Hugging
 // Face's tokenizers (the Rust crate, npm binding 0.23.x) on:
-//   - every text of ../shared/data/rutweetcorp (copied to rutweetcorp.txt), and pairs of them;
+//   - every text of data/rutweetcorp (copied to rutweetcorp.txt), and pairs of them;
 //   - every code point, in 256-code-point blocks of words "a<c>a";
 //   - the adversarial cases of adversarial.js (written to adversarial.jsonl).
-// Tokenizers: rubert-tiny2 (data/), bert-base-uncased (its tokenizer.json), and mBERT
-// cased and uncased as transformers' BertConverter would build them from vocab.txt.
+// Tokenizers: rubert-tiny2 and bert-base-uncased (data/, their tokenizer.json), and mBERT
+// cased and uncased as transformers' BertConverter would build them from the fixture's
+// vocab.txt.
 // Corpus and code-point goldens are one line per input: "<number of tokens> <FNV-1a 64
 // of the encoding>" (see encodingKey), which keeps them small; adversarial goldens are
 // full encodings. Usage: node make-goldens.js  (from this folder, after npm install)
@@ -15,25 +16,22 @@ const tk = require('tokenizers');
 const adversarial = require('./adversarial.js');
 
 const root = path.resolve(__dirname, '../..');
-const shared = path.resolve(root, '../shared/data');
+const data = path.join(root, 'data');
 const out = path.join(root, 'tests/fixtures/tokenizers');
 fs.mkdirSync(path.join(out, 'goldens'), {recursive: true});
 
-// --- fixtures copied from ../shared so tests never read it --------------------------------
-const copy = (from, to) => {
-  fs.mkdirSync(path.dirname(path.join(out, to)), {recursive: true});
-  fs.copyFileSync(path.join(shared, from), path.join(out, to));
-};
+// --- fixtures copied from data/ so the tests depend on nothing outside their folder ---------
+// bert-base-multilingual-cased/vocab.txt has no copy in data/: the fixture is its only home.
+fs.mkdirSync(path.join(out, 'bert-base-uncased'), {recursive: true});
 for (const f of ['tokenizer.json', 'vocab.txt', 'tokenizer_config.json']) {
-  copy(`tokenizers/bert-base-uncased/${f}`, `bert-base-uncased/${f}`);
+  fs.copyFileSync(path.join(data, 'bert-base-uncased', f), path.join(out, 'bert-base-uncased', f));
 }
-copy('tokenizers/bert-base-multilingual-cased/vocab.txt', 'bert-base-multilingual-cased/vocab.txt');
 fs.writeFileSync(path.join(out, 'bert-base-multilingual-cased/tokenizer_config.json'),
     JSON.stringify({do_lower_case: false}, null, 2) + '\n');
 
 const texts = [];
 for (const f of ['valid.csv', 'test.csv', 'extra.csv']) {
-  const lines = fs.readFileSync(path.join(shared, 'rutweetcorp', f), 'utf8').split('\n').slice(1);
+  const lines = fs.readFileSync(path.join(data, 'rutweetcorp', f), 'utf8').split('\n').slice(1);
   for (const line of lines) if (line !== '') texts.push(line.slice(0, line.lastIndexOf(',')));
 }
 fs.writeFileSync(path.join(out, 'rutweetcorp.txt'), texts.join('\n') + '\n');
@@ -63,7 +61,7 @@ function bertConverter(vocabFile, lowercase) {
   });
 }
 
-const mbertVocab = path.join(shared, 'tokenizers/bert-base-multilingual-cased/vocab.txt');
+const mbertVocab = path.join(out, 'bert-base-multilingual-cased/vocab.txt');
 // bert-base-uncased plus two non-special added tokens: one matched on the normalized
 // text, one on the raw text (tests/text_tokenizer_parity_test.cpp adds the same).
 const withAdded = JSON.parse(fs.readFileSync(path.join(out, 'bert-base-uncased/tokenizer.json'), 'utf8'));
@@ -72,7 +70,7 @@ withAdded.added_tokens.push(
     {id: 30523, content: '<ent>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: false});
 
 const tokenizers = {
-  'rubert-tiny2': fs.readFileSync(path.join(root, 'data/rubert-tiny2/tokenizer.json'), 'utf8'),
+  'rubert-tiny2': fs.readFileSync(path.join(data, 'rubert-tiny2/tokenizer.json'), 'utf8'),
   'bert-base-uncased': fs.readFileSync(path.join(out, 'bert-base-uncased/tokenizer.json'), 'utf8'),
   'mbert-cased': bertConverter(mbertVocab, false),
   'mbert-uncased': bertConverter(mbertVocab, true),

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace bertcls::text {
+namespace bertcls {
 
 enum class InvalidUtf8Policy { kError, kReplace };
 
@@ -18,4 +18,4 @@ void append_utf8(char32_t c, std::string& out);
 // Number of code points in valid UTF-8 (continuation bytes are not counted).
 size_t count_code_points(std::string_view s);
 
-}  // namespace bertcls::text
+}  // namespace bertcls

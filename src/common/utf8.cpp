@@ -1,8 +1,8 @@
-#include "text/utf8.h"
+#include "common/utf8.h"
 
 #include <bertcls/error.h>
 
-namespace bertcls::text {
+namespace bertcls {
 
 void decode_utf8(std::string_view s, std::vector<char32_t>& out, InvalidUtf8Policy policy) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -76,4 +76,4 @@ size_t count_code_points(std::string_view s) {
   return n;
 }
 
-}  // namespace bertcls::text
+}  // namespace bertcls
