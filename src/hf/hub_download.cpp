@@ -351,7 +351,7 @@ fs::path download_snapshot(const SnapshotRequest& request, const HubSettings& se
   } else {
     for (const auto& f : info.files)
       if (matches_any(f, request.include)) files.push_back(f);
-    if (files.empty()) throw Error(request.repo_id + ": no file matches the --include patterns");
+    if (files.empty()) throw Error(request.repo_id + ": no file matches the include patterns");
   }
   fs::path snapshot = cache.snapshot_dir(request.repo_id, info.commit);
   try {
@@ -375,11 +375,11 @@ fs::path resolve_model(const std::string& model, const HubSettings& settings) {
   }
   bool looks_like_path = model.rfind("/", 0) == 0 || model.rfind(".", 0) == 0 ||
                          std::count(model.begin(), model.end(), '/') > 1;
-  if (looks_like_path) throw Error("--model " + model + ": no such folder");
+  if (looks_like_path) throw Error("model " + model + ": no such folder");
   try {
     validate_repo_id(request.repo_id);
   } catch (const Error&) {
-    throw Error("--model " + model + ": neither a folder nor a Hugging Face repo id (ORG/NAME)");
+    throw Error("model " + model + ": neither a folder nor a Hugging Face repo id (ORG/NAME)");
   }
   return download_snapshot(request, settings);
 }

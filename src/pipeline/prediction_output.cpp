@@ -10,8 +10,12 @@ namespace {
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';  // a quote inside a quoted field is doubled
+    out += c;
+  }
+  out += '"';
+  return out;
 }
 
 }  // namespace
@@ -22,14 +26,15 @@ void write_predictions(std::FILE* out, const std::vector<TextInput>& inputs, con
   const bool multi_label = classifier.score_function() == ScoreFunction::Sigmoid && labels.size() > 1;
   if (format.csv) {
     std::string header = "text,label";
-    for (const auto& l : labels) header += "," + csv_field("score_" + l);
+    for (const auto& l : labels) header.append(",").append(csv_field("score_" + l));
     std::fprintf(out, "%s\n", header.c_str());
   }
   for (size_t i = 0; i < predictions.size(); ++i) {
     const Prediction& p = predictions[i];
     if (format.csv) {
-      std::string row = csv_field(inputs[i].text) + "," + csv_field(labels[p.label]);
-      for (float s : p.scores) row += "," + std::to_string(s);
+      std::string row = csv_field(inputs[i].text);
+      row.append(",").append(csv_field(labels[p.label]));
+      for (float s : p.scores) row.append(",").append(std::to_string(s));
       std::fprintf(out, "%s\n", row.c_str());
       continue;
     }

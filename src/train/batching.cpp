@@ -21,7 +21,7 @@ void cut(std::span<const std::size_t> indices, std::size_t batch_size, std::vect
 }
 
 void check_batch_size(std::size_t batch_size) {
-  if (batch_size == 0) throw Error("--batch-size must be at least 1");
+  if (batch_size == 0) throw Error("batch_size must be at least 1");
 }
 
 }  // namespace

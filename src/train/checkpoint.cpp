@@ -99,13 +99,13 @@ void remove_checkpoints(const fs::path& run_dir, const fs::path& keep) {
 
 fs::path find_checkpoint(const fs::path& dir) {
   if (fs::exists(dir / kStateFile)) return dir;
-  if (!fs::is_directory(dir)) throw Error("--resume " + dir.string() + ": no such folder");
+  if (!fs::is_directory(dir)) throw Error("resume " + dir.string() + ": no such folder");
   fs::path best;
   for (const fs::path& c : checkpoints_in(dir))
     if (best.empty() || step_of(c) > step_of(best)) best = c;
   if (best.empty())
-    throw Error("--resume " + dir.string() + ": no checkpoint-STEP folder in it (checkpoints are written every " +
-                "--save-steps steps and when a run is interrupted)");
+    throw Error("resume " + dir.string() + ": no checkpoint-STEP folder in it (checkpoints are written every " +
+                "save_steps steps and when a run is interrupted)");
   return best;
 }
 
@@ -140,7 +140,7 @@ void check_same_run(const nlohmann::json& saved, const nlohmann::json& now, cons
   for (const auto& [key, value] : saved.items()) {
     const auto it = now.find(key);
     if (it == now.end() || *it != value)
-      throw Error("--resume " + dir.string() + ": the run was made with " + key + " = " + value.dump() +
+      throw Error("resume " + dir.string() + ": the run was made with " + key + " = " + value.dump() +
                   ", this one has " + (it == now.end() ? std::string("none") : it->dump()) +
                   "; resume with the same options and data");
   }

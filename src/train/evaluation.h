@@ -47,7 +47,7 @@ EvalResult evaluate(const model::BertWeights& weights, model::BertWorkspace& wor
                     const std::vector<io::Example>& examples, const EncodedExamples& encoded, Task task,
                     std::size_t batch_size, WindowPooling pooling = WindowPooling::Mean);
 
-// "auto", "accuracy", "f1_macro" or "loss"; throws bertcls::Error naming --metric.
+// "auto", "accuracy", "f1_macro" or "loss"; throws bertcls::Error naming metric.
 SelectionMetric parse_selection_metric(std::string_view name);
 
 // Throws bertcls::Error when the task has no such metric (regression: no accuracy or F1).

@@ -15,7 +15,7 @@ double linear_warmup_multiplier(std::int64_t step, std::int64_t warmup_steps, st
 }
 
 std::int64_t warmup_steps_from_ratio(double ratio, std::int64_t total_steps) {
-  if (!(ratio >= 0.0 && ratio <= 1.0)) throw Error("--warmup-ratio must lie in [0, 1], got " + std::to_string(ratio));
+  if (!(ratio >= 0.0 && ratio <= 1.0)) throw Error("warmup_ratio must lie in [0, 1], got " + std::to_string(ratio));
   return static_cast<std::int64_t>(std::ceil(ratio * static_cast<double>(total_steps)));
 }
 

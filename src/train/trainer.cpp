@@ -30,18 +30,18 @@ void check_options(Task task, const EncodedDataset& train, const EncodedDataset*
                    const TrainerOptions& options) {
   if (train.examples.size() != train.encoded.examples || (valid && valid->examples.size() != valid->encoded.examples))
     throw Error("fit: examples and encodings differ in number");
-  if (options.batch_size == 0) throw Error("--batch-size must be at least 1");
-  if (!(options.lr >= 0.0)) throw Error("--lr must not be negative");
-  if (options.patience < 0) throw Error("--patience must not be negative");
-  if (options.save_steps < 0) throw Error("--save-steps must not be negative");
-  if (options.patience > 0 && !valid) throw Error("--patience needs validation data (--valid or --valid-split)");
+  if (options.batch_size == 0) throw Error("batch_size must be at least 1");
+  if (!(options.lr >= 0.0)) throw Error("lr must not be negative");
+  if (options.patience < 0) throw Error("patience must not be negative");
+  if (options.save_steps < 0) throw Error("save_steps must not be negative");
+  if (options.patience > 0 && !valid) throw Error("patience needs validation data (valid or valid_split)");
   check_selection_metric(options.metric, task);
 }
 
 std::vector<float> class_weights_for(Task task, const EncodedDataset& train, int num_labels,
                                      const TrainerOptions& options) {
   if (!options.balanced_class_weights) return {};
-  if (task != Task::SingleLabel) throw Error("--class-weights balanced needs single-label data");
+  if (task != Task::SingleLabel) throw Error("class_weights balanced needs single-label data");
   std::vector<int> labels;
   for (std::size_t w = 0; w < train.encoded.size(); ++w) labels.push_back(train.examples[train.encoded.example_of[w]].label);
   return balanced_class_weights(labels, num_labels);

@@ -10,10 +10,10 @@ namespace bertcls::train {
 
 TrainingPlan plan_training(const TrainingPlanOptions& o) {
   if (o.batches_per_epoch < 1) throw Error("no training batches");
-  if (o.grad_accum < 1) throw Error("--grad-accum must be at least 1, got " + std::to_string(o.grad_accum));
-  if (o.max_steps < 0) throw Error("--max-steps must not be negative, got " + std::to_string(o.max_steps));
-  if (o.warmup_steps < 0) throw Error("--warmup-steps must not be negative, got " + std::to_string(o.warmup_steps));
-  if (o.max_steps == 0 && o.epochs < 1) throw Error("--epochs must be at least 1, got " + std::to_string(o.epochs));
+  if (o.grad_accum < 1) throw Error("grad_accum must be at least 1, got " + std::to_string(o.grad_accum));
+  if (o.max_steps < 0) throw Error("max_steps must not be negative, got " + std::to_string(o.max_steps));
+  if (o.warmup_steps < 0) throw Error("warmup_steps must not be negative, got " + std::to_string(o.warmup_steps));
+  if (o.max_steps == 0 && o.epochs < 1) throw Error("epochs must be at least 1, got " + std::to_string(o.epochs));
   TrainingPlan p;
   p.grad_accum = o.grad_accum;
   p.batches_per_epoch = o.batches_per_epoch;

@@ -13,11 +13,11 @@ namespace bertcls::train {
 TrainValidSplit split_train_valid(const std::vector<io::Example>& examples, io::Task task, double fraction,
                                   std::uint64_t seed) {
   if (!(fraction >= 0.0 && fraction < 1.0))
-    throw Error("--valid-split must lie in [0, 1), got " + std::to_string(fraction));
+    throw Error("valid_split must lie in [0, 1), got " + std::to_string(fraction));
   const std::size_t n = examples.size();
   const auto n_valid = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(n)));
   if (n_valid >= n)
-    throw Error("--valid-split " + std::to_string(fraction) + " of " + std::to_string(n) +
+    throw Error("valid_split " + std::to_string(fraction) + " of " + std::to_string(n) +
                 " examples leaves none for training");
 
   std::map<std::vector<int>, std::vector<std::size_t>> strata;  // ordered: deterministic
