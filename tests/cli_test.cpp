@@ -1,7 +1,7 @@
 // The command line as a user meets it: exit codes and the first lines it prints.
 #include <gtest/gtest.h>
 
-#include "cli_runner.h"
+#include "support/cli_runner.h"
 
 namespace {
 

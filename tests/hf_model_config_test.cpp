@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hf/model_config.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::hf {
 namespace {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "bert_fixture.h"
+#include "support/bert_fixture.h"
 #include <bertcls/error.h>
 #include "io/model_weights.h"
 #include "hf/pretrained.h"
@@ -18,7 +18,7 @@ namespace bertcls::model {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::bert_fixtures;
+using test::bert_fixtures;
 
 struct TempDir {
   fs::path path;
@@ -38,16 +38,16 @@ TEST(LoadPretrained, SafetensorsAndPytorchBinGiveIdenticalResults) {
   TempDir bin_only;
   fs::copy(bert_fixtures() / "micro" / "config.json", bin_only.path);
   fs::copy(bert_fixtures() / "micro" / "pytorch_model.bin", bin_only.path);
-  testing::LoadedClassifier st = testing::load_classifier(bert_fixtures() / "micro");
-  testing::LoadedClassifier bin = testing::load_classifier(bin_only.path);
+  test::LoadedClassifier st = test::load_classifier(bert_fixtures() / "micro");
+  test::LoadedClassifier bin = test::load_classifier(bin_only.path);
   EXPECT_TRUE(bin.report.missing.empty() && bin.report.unexpected.empty());
   EXPECT_TRUE(std::equal(st.model.parameters().begin(), st.model.parameters().end(), bin.model.parameters().begin()));
-  const Batch batch = testing::ParityCase("micro_single_padded").batch();
+  const Batch batch = test::ParityCase("micro_single_padded").batch();
   EXPECT_EQ(logits_of(st.model, batch), logits_of(bin.model, batch));
 }
 
 TEST(LoadPretrained, BareBertModelWithPretrainingHeadsLoadsAsHuggingFaceLoadsIt) {
-  testing::LoadedClassifier bare = testing::load_classifier(bert_fixtures() / "micro_pretraining",
+  test::LoadedClassifier bare = test::load_classifier(bert_fixtures() / "micro_pretraining",
                                          {.labels = {"neg", "neu", "pos"}, .init_seed = 5});
   // HF names missing keys without the base prefix for a bare checkpoint.
   EXPECT_EQ(bare.report.missing, (std::vector<std::string>{"classifier.weight", "classifier.bias"}));
@@ -61,7 +61,7 @@ TEST(LoadPretrained, BareBertModelWithPretrainingHeadsLoadsAsHuggingFaceLoadsIt)
 
   // The encoder (gamma/beta renamed) equals the full checkpoint's; the head is HF's
   // initialisation: normal(0, initializer_range = 0.02) weights, zero bias.
-  BertClassifier full = testing::generated_model("micro");
+  BertClassifier full = test::generated_model("micro");
   const auto& names = full.named_parameters();
   for (const NamedParameter& np : names) {
     if (np.name.rfind("classifier.", 0) == 0) continue;
@@ -76,7 +76,7 @@ TEST(LoadPretrained, BareBertModelWithPretrainingHeadsLoadsAsHuggingFaceLoadsIt)
   EXPECT_NEAR(std::sqrt(sum2 / n), 0.02, 0.006);
   EXPECT_TRUE(std::all_of(w.clsb, w.clsb + 3, [](float b) { return b == 0.0f; }));
   // Seeded: the same seed gives the same head.
-  testing::LoadedClassifier again = testing::load_classifier(bert_fixtures() / "micro_pretraining", {.labels = {"a", "b", "c"}, .init_seed = 5});
+  test::LoadedClassifier again = test::load_classifier(bert_fixtures() / "micro_pretraining", {.labels = {"a", "b", "c"}, .init_seed = 5});
   EXPECT_TRUE(std::equal(w.clsw, w.clsw + n, again.model.tensors().clsw));
 }
 
@@ -94,8 +94,8 @@ TEST(LoadPretrained, ShapeMismatchNamesTheKeyAndBothShapes) {
 
 TEST(SaveModelFolder, SaveThenLoadGivesBitIdenticalLogitsAndAHuggingFaceFolder) {
   TempDir tmp;
-  testing::LoadedClassifier loaded = testing::load_classifier(bert_fixtures() / "micro");
-  const Batch batch = testing::ParityCase("micro_pairs_weighted").batch();
+  test::LoadedClassifier loaded = test::load_classifier(bert_fixtures() / "micro");
+  const Batch batch = test::ParityCase("micro_pairs_weighted").batch();
   loaded.model.forward(batch);
   loaded.model.loss(batch);  // infers and fixes problem_type, which the folder must keep
   const auto before = logits_of(loaded.model, batch);
@@ -125,7 +125,7 @@ TEST(SaveModelFolder, SaveThenLoadGivesBitIdenticalLogitsAndAHuggingFaceFolder) 
   EXPECT_EQ(saved.size(), loaded.model.named_parameters().size());
   EXPECT_NE(std::find(saved.begin(), saved.end(), "bert.encoder.layer.1.attention.self.value.weight"), saved.end());
 
-  testing::LoadedClassifier back = testing::load_classifier(out);
+  test::LoadedClassifier back = test::load_classifier(out);
   EXPECT_TRUE(back.report.missing.empty() && back.report.unexpected.empty());
   EXPECT_EQ(logits_of(back.model, batch), before);
 

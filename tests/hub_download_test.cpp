@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli_runner.h"
 #include <bertcls/error.h>
-#include "fake_hub.h"
 #include "hf/hub_download.h"
-#include "tiny_model.h"
+#include "support/cli_runner.h"
+#include "support/fake_hub.h"
+#include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
 using bertcls::hf::HubCache;

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "io/atomic_file.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::io {
 namespace {

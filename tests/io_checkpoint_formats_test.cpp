@@ -10,7 +10,7 @@
 #include "io/model_weights.h"
 #include "io/safetensors.h"
 #include "io/torch_checkpoint.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::io {
 namespace {

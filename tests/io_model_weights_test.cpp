@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/model_weights.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::io {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "io/safetensors.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::io {
 namespace {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "io/text_lines.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::io {
 namespace {

@@ -8,7 +8,7 @@
 #include "io/pickle_reader.h"
 #include "io/torch_checkpoint.h"
 #include "io/zip_reader.h"
-#include "io_test_support.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::io {
 namespace {

@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include "bert_fixture.h"
+#include "support/bert_fixture.h"
 #include <bertcls/error.h>
 
 namespace bertcls::model {
 namespace {
 
-Batch micro_batch() { return testing::ParityCase("micro_single_padded").batch(); }
+Batch micro_batch() { return test::ParityCase("micro_single_padded").batch(); }
 
 std::vector<float> run(BertClassifier& model, const Batch& batch, const StepOptions& options) {
   auto l = model.forward(batch, options);
@@ -19,7 +19,7 @@ std::vector<float> run(BertClassifier& model, const Batch& batch, const StepOpti
 }
 
 TEST(BertClassifier, TrainModeDropoutIsReproducibleFromItsSeedAndEvalIsDeterministic) {
-  BertClassifier model = testing::generated_model("micro");
+  BertClassifier model = test::generated_model("micro");
   const Batch batch = micro_batch();
   const auto a = run(model, batch, {.dropout = true, .backward = true, .seed = 7});
   const auto b = run(model, batch, {.dropout = true, .backward = true, .seed = 7});
@@ -45,7 +45,7 @@ TEST(BertClassifier, TrainModeGradientsMatchFiniteDifferencesOfTheSameDropoutMas
   // With a fixed seed a training step is a fixed function of the parameters, so central
   // differences check that backward replays every dropout site's mask (all sites: the
   // embeddings, each layer's attention probabilities and outputs, the classifier).
-  BertClassifier model = testing::generated_model("micro");
+  BertClassifier model = test::generated_model("micro");
   const Batch batch = micro_batch();
   const StepOptions train{.dropout = true, .backward = true, .seed = 11};
   auto loss_at = [&] {
@@ -79,13 +79,13 @@ TEST(BertClassifier, TrainModeGradientsMatchFiniteDifferencesOfTheSameDropoutMas
 
 TEST(BertClassifier, InferenceBuffersGiveTheSameLogitsAsTrainingBuffers) {
   // Without .backward the layers share one set of activation buffers.
-  BertClassifier model = testing::generated_model("tiny2_single");
-  const Batch batch = testing::ParityCase("tiny2_single_pairs").batch();
+  BertClassifier model = test::generated_model("tiny2_single");
+  const Batch batch = test::ParityCase("tiny2_single_pairs").batch();
   EXPECT_EQ(run(model, batch, {}), run(model, batch, {.backward = true}));
 }
 
 TEST(BertClassifier, BackwardAccumulatesUntilZeroGrad) {
-  BertClassifier model = testing::generated_model("micro");
+  BertClassifier model = test::generated_model("micro");
   const Batch batch = micro_batch();
   model.forward(batch, {.backward = true});
   model.loss(batch);
@@ -100,7 +100,7 @@ TEST(BertClassifier, BackwardAccumulatesUntilZeroGrad) {
 }
 
 TEST(BertClassifier, NamedParametersAreTheSlicesTheEngineUses) {
-  BertClassifier model = testing::generated_model("micro");
+  BertClassifier model = test::generated_model("micro");
   const float* base = model.parameters().data();
   std::map<std::string, const float*> views = {
       {"bert.embeddings.word_embeddings.weight", model.tensors().wte},
@@ -121,7 +121,7 @@ TEST(BertClassifier, NamedParametersAreTheSlicesTheEngineUses) {
 }
 
 TEST(BertClassifier, RejectsInputsTheCheckpointCannotEmbed) {
-  BertClassifier model = testing::generated_model("micro");
+  BertClassifier model = test::generated_model("micro");
   Batch batch;
   batch.add_sequence(std::vector<int32_t>{2, 5, 99});
   EXPECT_THROW(model.forward(batch), Error);  // vocab is 99

@@ -9,13 +9,13 @@
 #include <cmath>
 #include <iostream>
 
-#include "bert_fixture.h"
 #include "hf/pretrained.h"
+#include "support/bert_fixture.h"
 
 namespace bertcls::model {
 namespace {
 
-using testing::ParityCase;
+using test::ParityCase;
 
 struct CaseSpec {
   const char* name;
@@ -25,12 +25,12 @@ struct CaseSpec {
 class BertParity : public ::testing::TestWithParam<CaseSpec> {};
 
 BertClassifier model_for(const std::string& name) {
-  const auto dir = testing::bert_fixtures() / name;
-  if (!std::filesystem::exists(dir / "model.safetensors")) return testing::generated_model(name);
-  testing::LoadedClassifier loaded = testing::load_classifier(dir);
+  const auto dir = test::bert_fixtures() / name;
+  if (!std::filesystem::exists(dir / "model.safetensors")) return test::generated_model(name);
+  test::LoadedClassifier loaded = test::load_classifier(dir);
   EXPECT_TRUE(loaded.report.missing.empty() && loaded.report.unexpected.empty());
   // The committed file holds exactly what the generator computes: C++ and numpy agree.
-  BertClassifier generated = testing::generated_model(name);
+  BertClassifier generated = test::generated_model(name);
   EXPECT_TRUE(std::equal(generated.parameters().begin(), generated.parameters().end(),
                          loaded.model.parameters().begin()));
   return std::move(loaded.model);

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <thread>
 
-#include "io_test_support.h"
 #include "pipeline/classifier_model.h"
-#include "tiny_model.h"
 #include "train/evaluation.h"
+#include "support/io_test_support.h"
+#include "support/tiny_model.h"
 
 namespace bertcls {
 namespace {

@@ -2,8 +2,8 @@
 // max_length, pairs, and long texts cut into overlapping windows as HF's stride cuts them.
 #include <gtest/gtest.h>
 
-#include "io_test_support.h"
 #include "pipeline/text_encoder.h"
+#include "support/io_test_support.h"
 
 namespace bertcls::pipeline {
 namespace {

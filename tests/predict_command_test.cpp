@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli_runner.h"
+#include "support/cli_runner.h"
 #include <bertcls/classifier.h>
-#include "tiny_model.h"
+#include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

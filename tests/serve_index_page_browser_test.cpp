@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "headless_chromium.h"
 #include "pipeline/classifier_model.h"
 #include "serve/server.h"
-#include "tiny_model.h"
+#include "support/headless_chromium.h"
+#include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli_runner.h"
 #include <bertcls/error.h>
 #include <bertcls/classifier.h>
 #include "serve/predict_request.h"
 #include "pipeline/classifier_model.h"
 #include "serve/server.h"
-#include "tiny_model.h"
+#include "support/cli_runner.h"
+#include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;

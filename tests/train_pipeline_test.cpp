@@ -10,6 +10,7 @@
 #include "pipeline/text_encoder.h"
 #include "train/trainer.h"
 #include "train/valid_split.h"
+#include "support/tiny_model.h"
 
 namespace bertcls::train {
 namespace {
@@ -34,14 +35,10 @@ TEST(TrainPipeline, SampleCsvToOneTrainedEpoch) {
   const EncodedExamples valid_enc = encoder.encode(valid, "valid.csv");
   for (int len : train_enc.lengths) ASSERT_LE(len, 64);
 
-  model::BertConfig c;
-  c.vocab_size = tokenizer.vocab_size();
-  c.hidden_size = 16;
-  c.num_hidden_layers = 1;
-  c.num_attention_heads = 2;
-  c.intermediate_size = 32;
-  c.max_position_embeddings = 64;
-  c.num_labels = static_cast<int>(data.labels.size());
+  const model::BertConfig c = test::tiny_bert_config({.vocab_size = tokenizer.vocab_size(),
+                                                      .num_labels = static_cast<int>(data.labels.size()),
+                                                      .num_hidden_layers = 1,
+                                                      .max_position_embeddings = 64});
   model::BertClassifier model(c, 1);
 
   TrainerOptions o;

@@ -8,10 +8,10 @@
 #include <fstream>
 
 #include <bertcls/error.h>
-#include "keyword_task.h"
 #include "hf/pretrained.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
+#include "support/keyword_task.h"
 
 namespace bertcls::train {
 namespace {

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include <bertcls/error.h>
-#include "keyword_task.h"
 #include "train/trainer.h"
+#include "support/keyword_task.h"
 
 namespace bertcls::train {
 namespace {

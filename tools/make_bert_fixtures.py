@@ -5,7 +5,7 @@ Run from the repository root with Debian's PyTorch:  /usr/bin/python3 tools/make
 Weights are not random draws of torch's generator but a counter-based function of
 (seed, tensor name, element index) that src/tensor/rng.h computes bit for bit, so the
 C++ tests rebuild the large rubert-tiny2-shaped checkpoints instead of reading them
-from committed files (see generated_weight below and tests/bert_fixture.h).
+from committed files (see generated_weight below and tests/support/bert_fixture.h).
 """
 import collections
 import json

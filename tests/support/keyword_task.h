@@ -5,30 +5,24 @@
 #include <string>
 #include <vector>
 
+#include "support/tiny_model.h"
 #include "train/seeded_shuffle.h"
 #include "train/trainer.h"
 
-namespace bertcls::train::test {
+namespace bertcls::test {
 
+// The model the task is learned by: tokens 0..39, tiny_bert_config's sizes.
 inline model::BertConfig tiny_config(int num_labels) {
-  model::BertConfig c;
-  c.vocab_size = 40;
-  c.hidden_size = 16;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 2;
-  c.intermediate_size = 32;
-  c.max_position_embeddings = 32;
-  c.num_labels = num_labels;
-  return c;
+  return tiny_bert_config({.vocab_size = 40, .num_labels = num_labels});
 }
 
 // n examples: [CLS]=1, fillers from 10..39, the class's keyword at a random place, [SEP]=2.
 struct KeywordTask {
   std::vector<io::Example> examples;
-  EncodedExamples encoded;
+  train::EncodedExamples encoded;
 
   KeywordTask(std::size_t n, std::uint64_t seed) {
-    SeededRng rng(seed);
+    train::SeededRng rng(seed);
     for (std::size_t i = 0; i < n; ++i) {
       io::Example ex;
       ex.label = static_cast<int>(i % 2);
@@ -43,11 +37,11 @@ struct KeywordTask {
       examples.push_back(ex);
     }
   }
-  EncodedDataset data() const { return {examples, encoded}; }
+  train::EncodedDataset data() const { return {examples, encoded}; }
 };
 
-inline TrainerOptions fast_options() {
-  TrainerOptions o;
+inline train::TrainerOptions fast_options() {
+  train::TrainerOptions o;
   o.epochs = 6;
   o.batch_size = 8;
   o.lr = 3e-3;
@@ -56,4 +50,4 @@ inline TrainerOptions fast_options() {
   return o;
 }
 
-}  // namespace bertcls::train::test
+}  // namespace bertcls::test

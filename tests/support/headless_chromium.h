@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli_runner.h"
+#include "support/cli_runner.h"
 
 namespace bertcls::test {
 

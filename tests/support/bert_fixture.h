@@ -15,7 +15,7 @@
 #include "model/bert_classifier.h"
 #include "tensor/rng.h"
 
-namespace bertcls::testing {
+namespace bertcls::test {
 
 inline std::filesystem::path bert_fixtures() { return std::filesystem::path(BERTCLS_FIXTURES) / "bert"; }
 
@@ -79,4 +79,4 @@ struct ParityCase {
   }
 };
 
-}  // namespace bertcls::testing
+}  // namespace bertcls::test
