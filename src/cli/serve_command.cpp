@@ -1,15 +1,11 @@
 // bertcls serve: the model as an HTTP service until SIGTERM or Ctrl-C.
-#include <pthread.h>
-#include <signal.h>
-
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/data_options.h"
 #include "pipeline/classifier_model.h"
-#include "serve/server.h"
+#include "serve/serve_until_signal.h"
 
 namespace bertcls::cli {
 namespace {
@@ -21,29 +17,16 @@ struct ServeCommandOptions {
 };
 
 void run_serve(const ServeCommandOptions& o, const CLI::App& cmd) {
-  // Block the stop signals in every thread (threads inherit the mask), so one thread can
-  // sigwait() for them and stop the server outside of signal-handler context.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  serve::StopSignals signals;  // before any thread starts
   auto model = pipeline::ClassifierModel::load(o.model, o.text.resolved(cmd));
   for (const auto& w : model->warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
   serve::InferenceServer server(std::move(model), o.model, o.server);
-  int port = server.bind();
+  const int port = server.bind();
   std::fprintf(stderr, "bertcls: serving %s on http://%s:%d (POST /predict, GET /health /info /metrics /)\n",
                o.model.c_str(), o.server.host.c_str(), port);
-  std::thread waiter([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    std::fprintf(stderr, "bertcls: %s: finishing requests in flight, then exiting\n", strsignal(signal));
-    server.stop();
+  signals.serve_until_signal(server, [](const char* signal) {
+    std::fprintf(stderr, "bertcls: %s: finishing requests in flight, then exiting\n", signal);
   });
-  server.serve();
-  // serve() returns only after stop(); the waiter has the signal by then.
-  waiter.join();
 }
 
 }  // namespace

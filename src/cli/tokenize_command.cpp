@@ -1,6 +1,5 @@
 // bertcls tokenize: one JSON line per text with ids, type ids, tokens and offsets.
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +7,7 @@
 #include "cli/commands.h"
 #include <bertcls/error.h>
 
+#include "io/jsonl_reader.h"
 #include "io/text_lines.h"
 #include "io/utf8_check.h"
 #include "text/tokenizer.h"
@@ -28,14 +28,7 @@ struct TokenizeOptions {
 
 constexpr const char* kReplaceHint = " (--replace-invalid-utf8 replaces it with U+FFFD)";
 
-void print_encoding(const text::Encoding& e) {
-  nlohmann::json offsets = nlohmann::json::array();
-  for (const auto& [start, end] : e.offsets) offsets.push_back({start, end});
-  nlohmann::ordered_json line = {{"ids", e.ids}, {"type_ids", e.type_ids}, {"tokens", e.tokens}, {"offsets", offsets}};
-  std::string s = line.dump();
-  s.push_back('\n');
-  std::fwrite(s.data(), 1, s.size(), stdout);
-}
+void print_encoding(const text::Encoding& e) { std::printf("%s\n", e.to_json().c_str()); }
 
 void run_tokenize(const TokenizeOptions& o) {
   text::Tokenizer tok = text::Tokenizer::from_directory(o.tokenizer_dir);
@@ -73,24 +66,9 @@ void run_tokenize(const TokenizeOptions& o) {
       print_encoding(tok.encode(line, special));
       continue;
     }
-    nlohmann::json j;
+    const io::TextPairLine input = io::parse_text_pair_line(line, where);
     try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(where + ": not a JSON object: " + e.what());
-    }
-    auto field = [&](const char* key) -> const nlohmann::json* {
-      auto it = j.is_object() ? j.find(key) : j.end();
-      if (it == j.end() || it->is_null()) return nullptr;
-      if (!it->is_string()) throw Error(where + ": field \"" + key + "\" is not a string");
-      return &*it;
-    };
-    const nlohmann::json* text = field("text");
-    if (!text) throw Error(where + ": field \"text\" is missing");
-    const nlohmann::json* pair = field("text_pair");
-    try {
-      print_encoding(pair ? tok.encode_pair(text->get<std::string>(), pair->get<std::string>(), special)
-                          : tok.encode(text->get<std::string>(), special));
+      print_encoding(input.pair ? tok.encode_pair(input.text, *input.pair, special) : tok.encode(input.text, special));
     } catch (const Error& e) {
       throw Error(where + ": " + e.what());
     }

@@ -41,4 +41,22 @@ std::vector<JsonlRecord> split_jsonl(std::string_view content, const std::string
   return records;
 }
 
+TextPairLine parse_text_pair_line(std::string_view line, const std::string& where) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where + ": not a JSON object: " + e.what());
+  }
+  auto field = [&](const char* key) -> std::optional<std::string> {
+    auto it = j.is_object() ? j.find(key) : j.end();
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw Error(where + ": field \"" + key + "\" is not a string");
+    return it->get<std::string>();
+  };
+  std::optional<std::string> text = field("text");
+  if (!text) throw Error(where + ": field \"text\" is missing");
+  return {std::move(*text), field("text_pair")};
+}
+
 }  // namespace bertcls::io

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,5 +19,13 @@ struct JsonlRecord {
 };
 
 std::vector<JsonlRecord> split_jsonl(std::string_view content, const std::string& source);
+
+// A line {"text": ..., "text_pair": ...} (text_pair optional or null). Throws Error
+// prefixed with `where` for invalid JSON, a missing text or a field that is not a string.
+struct TextPairLine {
+  std::string text;
+  std::optional<std::string> pair;
+};
+TextPairLine parse_text_pair_line(std::string_view line, const std::string& where);
 
 }  // namespace bertcls::io

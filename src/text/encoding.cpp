@@ -1,5 +1,7 @@
 #include "text/encoding.h"
 
+#include <nlohmann/json.hpp>
+
 namespace bertcls::text {
 
 namespace {
@@ -21,6 +23,13 @@ void Encoding::append(const Encoding& other) {
   append_to(special_tokens_mask, other.special_tokens_mask);
   append_to(tokens, other.tokens);
   append_to(offsets, other.offsets);
+}
+
+std::string Encoding::to_json() const {
+  nlohmann::json spans = nlohmann::json::array();
+  for (const auto& [start, end] : offsets) spans.push_back({start, end});
+  const nlohmann::ordered_json line = {{"ids", ids}, {"type_ids", type_ids}, {"tokens", tokens}, {"offsets", spans}};
+  return line.dump();
 }
 
 Encoding Encoding::slice(size_t begin, size_t end) const {

@@ -26,6 +26,8 @@ struct Encoding {
     offsets.push_back(offset);
   }
   void append(const Encoding& other);
+  // {"ids", "type_ids", "tokens", "offsets"} on one line, as `bertcls tokenize` prints it.
+  std::string to_json() const;
   // Tokens [begin, end) as an encoding of their own.
   Encoding slice(size_t begin, size_t end) const;
   // Keeps `n` tokens, dropping them from the end (or the start when `from_left`).
