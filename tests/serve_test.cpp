@@ -14,6 +14,7 @@
 #include <bertcls/classifier.h>
 #include "serve/predict_request.h"
 #include "pipeline/classifier_model.h"
+#include "serve/api_key.h"
 #include "serve/server.h"
 #include "support/cli_runner.h"
 #include "support/tiny_model.h"
@@ -300,3 +301,51 @@ TEST(ServeCommand, SigtermFinishesTheRequestInFlightAndExitsZero) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ApiKey, BearerMatchesOnlyTheExactKey) {
+  using bertcls::serve::bearer_matches;
+  EXPECT_TRUE(bearer_matches("Bearer s3cret", "s3cret"));
+  EXPECT_FALSE(bearer_matches("Bearer s3cre", "s3cret"));
+  EXPECT_FALSE(bearer_matches("Bearer s3cret!", "s3cret"));
+  EXPECT_FALSE(bearer_matches("Bearer S3cret", "s3cret"));
+  EXPECT_FALSE(bearer_matches("bearer s3cret", "s3cret"));
+  EXPECT_FALSE(bearer_matches("s3cret", "s3cret"));
+  EXPECT_FALSE(bearer_matches("", "s3cret"));
+  EXPECT_FALSE(bearer_matches("Bearer ", ""));  // no key configured never matches
+}
+
+}  // namespace
+
+TEST_F(Serve, AnApiKeyGuardsEveryRouteButHealth) {
+  bertcls::serve::ServerOptions options;
+  options.api_key = "s3cret";
+  start(options);
+  EXPECT_EQ(client->Get("/health")->status, 200);
+  for (const char* path : {"/info", "/metrics", "/"}) {
+    auto r = client->Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 401) << path;
+    EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer realm=\"bertcls\"") << path;
+    EXPECT_EQ(json::parse(r->body)["error_type"], "unauthorized") << path;
+  }
+  expect_client_error(R"({"inputs": "привет"})", 401, "unauthorized", "needs an API key");
+  httplib::Headers wrong = {{"Authorization", "Bearer s3cre"}};
+  auto refused = client->Post("/predict", wrong, R"({"inputs": "привет"})", "application/json");
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_NE(refused->body.find("wrong"), std::string::npos) << refused->body;
+
+  httplib::Headers right = {{"Authorization", "Bearer s3cret"}};
+  auto answered = client->Post("/predict", right, R"({"inputs": "привет"})", "application/json");
+  EXPECT_EQ(answered->status, 200) << answered->body;
+  auto info = client->Get("/info", right);
+  EXPECT_EQ(info->status, 200);
+  EXPECT_EQ(info->body.find("s3cret"), std::string::npos) << "the key must not appear in /info";
+}
+
+TEST_F(Serve, AnUnreadableKeyFileIsAnErrorNamingIt) {
+  auto r = bertcls::test::run_cli("serve --model '" + model_dir->string() + "' --port 0 --api-key-file /no/such/key.txt");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/no/such/key.txt: cannot read the API key file"), std::string::npos) << r.err;
+}

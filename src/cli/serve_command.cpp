@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/data_options.h"
 #include "pipeline/classifier_model.h"
+#include "serve/api_key.h"
 #include "serve/serve_until_signal.h"
 
 namespace bertcls::cli {
@@ -13,14 +14,20 @@ namespace {
 struct ServeCommandOptions {
   std::string model;
   TextFlags text;
+  std::string api_key_file;
   serve::ServerOptions server;
 };
 
 void run_serve(const ServeCommandOptions& o, const CLI::App& cmd) {
   serve::StopSignals signals;  // before any thread starts
+  serve::ServerOptions options = o.server;
+  options.api_key = serve::resolve_api_key(o.server.api_key, o.api_key_file);
+  if (options.api_key.empty() && o.server.host != "127.0.0.1" && o.server.host != "localhost" && o.server.host != "::1")
+    std::fprintf(stderr, "bertcls: warning: listening on %s without --api-key: anyone who reaches the port can use it\n",
+                 o.server.host.c_str());
   auto model = pipeline::ClassifierModel::load(o.model, o.text.resolved(cmd));
   for (const auto& w : model->warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
-  serve::InferenceServer server(std::move(model), o.model, o.server);
+  serve::InferenceServer server(std::move(model), o.model, options);
   const int port = server.bind();
   std::fprintf(stderr, "bertcls: serving %s on http://%s:%d (POST /predict, GET /health /info /metrics /)\n",
                o.model.c_str(), o.server.host.c_str(), port);
@@ -38,6 +45,9 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--model", o->model, "Model folder, or a hub name ORG/NAME")->required();
   o->text.add_to(cmd, 0);
   cmd->add_option("--host", s.host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--api-key", s.api_key, "Require \"Authorization: Bearer KEY\" on every route but /health")
+      ->envname("BERTCLS_API_KEY");
+  cmd->add_option("--api-key-file", o->api_key_file, "Read the key from the file's first line (keeps it out of ps)");
   cmd->add_option("--port", s.port, "Port (0: any free port)")->capture_default_str();
   cmd->add_option("--max-batch-size", s.batcher.max_batch_size, "Texts per model batch")
       ->capture_default_str()->check(CLI::PositiveNumber);

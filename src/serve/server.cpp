@@ -7,6 +7,7 @@
 
 #include <bertcls/error.h>
 #include <bertcls/version.h>
+#include "serve/api_key.h"
 #include "serve/index_page.h"
 #include "serve/predict_request.h"
 
@@ -50,9 +51,15 @@ InferenceServer::~InferenceServer() { stop(); }
 
 void InferenceServer::install_routes() {
   using Clock = std::chrono::steady_clock;
-  http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_started = Clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
+    if (options_.api_key.empty() || req.path == "/health" ||
+        bearer_matches(req.get_header_value("Authorization"), options_.api_key))
+      return httplib::Server::HandlerResponse::Unhandled;
+    res.set_header("WWW-Authenticate", "Bearer realm=\"bertcls\"");
+    send_error(res, 401, "unauthorized",
+               req.has_header("Authorization") ? "the API key is wrong" : "this server needs an API key: send \"Authorization: Bearer KEY\"");
+    return httplib::Server::HandlerResponse::Handled;
   });
   // Answers httplib produces itself (404, 413 for a body over the limit, 400 for a
   // malformed request) get the same JSON error shape as ours.

@@ -4,7 +4,8 @@
 //   GET  /info     model, labels, limits, version
 //   GET  /metrics  Prometheus text
 //   GET  /         a page to try the model by hand
-// Every client error is a 4xx with {"error", "error_type"}; a full queue is 503 with
+// With an API key, every route but /health answers 401 (with WWW-Authenticate) to a
+// request without it. Every client error is a 4xx with {"error", "error_type"}; a full queue is 503 with
 // Retry-After. stop() finishes the requests in flight, then returns.
 #pragma once
 
@@ -31,6 +32,8 @@ struct ServerOptions {
   // included: with 8, eight idle browser connections stalled every other client for 5 s.
   int http_threads = 64;
   int read_timeout_s = 5;  // a client that stalls mid-request this long is dropped
+  // Non-empty: every route but /health needs "Authorization: Bearer <api_key>" (401 else).
+  std::string api_key;
   BatcherOptions batcher;
 };
 
