@@ -1,6 +1,8 @@
 // bertcls serve over loopback: every endpoint, every client error, concurrent clients
 // getting what `bertcls predict` gives, and a graceful stop on SIGTERM.
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -348,4 +350,44 @@ TEST_F(Serve, AnUnreadableKeyFileIsAnErrorNamingIt) {
   auto r = bertcls::test::run_cli("serve --model '" + model_dir->string() + "' --port 0 --api-key-file /no/such/key.txt");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("/no/such/key.txt: cannot read the API key file"), std::string::npos) << r.err;
+}
+
+TEST_F(Serve, RootAnswersAsTheTextClassificationPipeline) {
+  start();
+  auto answer = [&](const std::string& body) {
+    auto r = client->Post("/", body, "application/json");
+    EXPECT_TRUE(r);
+    return std::pair{r->status, json::parse(r->body)};
+  };
+  // A single text is still a list of lists, every label, best first, as TEI's /predict scores it.
+  auto [status, one] = answer(R"({"inputs": "всё плохо"})");
+  ASSERT_EQ(status, 200) << one.dump();
+  ASSERT_TRUE(one.is_array() && one.size() == 1 && one[0].size() == 2) << one.dump();
+  EXPECT_GE(one[0][0]["score"].get<double>(), one[0][1]["score"].get<double>());
+  auto [tei_status, tei] = post_json(R"({"inputs": "всё плохо"})");
+  ASSERT_EQ(tei_status, 200);
+  EXPECT_EQ(one[0], tei);
+
+  auto [batch_status, batch] = answer(R"({"inputs": ["хороший день", "всё плохо"], "parameters": {"top_k": 1}})");
+  ASSERT_EQ(batch_status, 200);
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[0].size(), 1u);
+  EXPECT_EQ(batch[1][0], tei[0]);
+
+  // function_to_apply: "none" gives the logits, "sigmoid" 1 / (1 + e^-logit).
+  auto [raw_status, raw] = answer(R"({"inputs": "всё плохо", "parameters": {"function_to_apply": "none"}})");
+  auto [tei_raw_status, tei_raw] = post_json(R"({"inputs": "всё плохо", "raw_scores": true})");
+  EXPECT_EQ(raw[0], tei_raw);
+  auto [sig_status, sig] = answer(R"({"inputs": "всё плохо", "parameters": {"function_to_apply": "sigmoid"}})");
+  const double logit = raw[0][0]["score"].get<double>();
+  EXPECT_NEAR(sig[0][0]["score"].get<double>(), 1.0 / (1.0 + std::exp(-logit)), 1e-6);
+
+  for (const char* bad : {R"({"inputs": "a", "parameters": {"function_to_apply": "tanh"}})",
+                          R"({"inputs": "a", "parameters": {"top_k": 0}})", R"({"inputs": "a", "options": {}})",
+                          R"({"inputs": "a", "parameters": {"temperature": 1}})", R"({"inputs": []})"}) {
+    auto [code, error] = answer(bad);
+    EXPECT_EQ(code, 422) << bad;
+    EXPECT_EQ(error["error_type"], "validation") << bad;
+  }
+  EXPECT_EQ(client->Get("/")->status, 200);  // the page stays at GET /
 }

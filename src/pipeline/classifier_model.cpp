@@ -53,15 +53,7 @@ train::EncodedExamples ClassifierModel::encode(const std::vector<TextInput>& inp
 namespace {
 
 void apply_scores(ScoreFunction f, Prediction& p) {
-  p.scores = p.logits;
-  if (f == ScoreFunction::Softmax) {
-    const float max = *std::max_element(p.scores.begin(), p.scores.end());
-    double sum = 0;
-    for (float& s : p.scores) sum += (s = std::exp(s - max));
-    for (float& s : p.scores) s = static_cast<float>(s / sum);
-  } else if (f == ScoreFunction::Sigmoid) {
-    for (float& s : p.scores) s = 1.0f / (1.0f + std::exp(-s));
-  }
+  p.scores = scores_of(f, p.logits);
   p.label = static_cast<int>(std::max_element(p.scores.begin(), p.scores.end()) - p.scores.begin());
 }
 
@@ -105,6 +97,19 @@ EvalResult ClassifierModel::evaluate(const std::vector<io::Example>& examples, T
 
 void ClassifierModel::save(const std::filesystem::path& dir) const {
   hf::save_model_folder(config_, weights_, &encoder_.tokenizer(), dir);
+}
+
+std::vector<float> scores_of(ScoreFunction f, const std::vector<float>& logits) {
+  std::vector<float> scores = logits;
+  if (f == ScoreFunction::Softmax) {
+    const float max = *std::max_element(scores.begin(), scores.end());
+    double sum = 0;
+    for (float& s : scores) sum += (s = std::exp(s - max));
+    for (float& s : scores) s = static_cast<float>(s / sum);
+  } else if (f == ScoreFunction::Sigmoid) {
+    for (float& s : scores) s = 1.0f / (1.0f + std::exp(-s));
+  }
+  return scores;
 }
 
 std::vector<int> top_labels(const std::vector<float>& scores, int k) {

@@ -57,6 +57,9 @@ class ClassifierModel {
   mutable WorkspacePool workspaces_;
 };
 
+// Scores of logits by a score function (softmax, sigmoid, or the logits themselves).
+std::vector<float> scores_of(ScoreFunction f, const std::vector<float>& logits);
+
 // The labels whose scores are shown: k <= 0 all in label order, else the k best by
 // score, best first (ties keep label order).
 std::vector<int> top_labels(const std::vector<float>& scores, int k);

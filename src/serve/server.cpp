@@ -108,48 +108,57 @@ void InferenceServer::install_routes() {
   http_->Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(kIndexPage, "text/html; charset=utf-8");
   });
-  http_->Post("/predict", [this](const httplib::Request& req, httplib::Response& res) {
-    try {
-      PredictRequest request = parse_predict_request(req.body, options_.max_inputs);
-      // A server that chunks long texts chunks them whatever the request says; otherwise
-      // a long text is cut only when the request allows it, as TEI does.
-      const pipeline::TextEncoder& encoder = batcher_->model().encoder();
-      const LongTexts mode = encoder.options().long_texts == LongTexts::Chunk ? LongTexts::Chunk
-                             : request.truncate                              ? LongTexts::Truncate
-                                                                             : LongTexts::Reject;
-      train::EncodedExamples texts;
+  auto route = [this](PredictRequest (*parse)(std::string_view, int)) {
+    return [this, parse](const httplib::Request& req, httplib::Response& res) {
       try {
-        texts = encoder.encode(request.inputs, [](size_t i) { return "input " + std::to_string(i); }, mode);
-      } catch (const Error& e) {
-        throw RequestError(413, "validation", std::string(e.what()) + " (send \"truncate\": true to cut it)");
+        classify(parse(req.body, options_.max_inputs), res);
+      } catch (const RequestError& e) {
+        send_error(res, e.status, e.type, e.what());
       }
-      auto cancelled = std::make_shared<std::atomic<bool>>(false);
-      std::future<std::vector<Prediction>> future;
-      try {
-        future = batcher_->submit(std::move(texts), cancelled);
-      } catch (const QueueFull&) {
-        res.set_header("Retry-After", "1");
-        throw RequestError(503, "overloaded", "the server is busy: too many texts queued, retry later");
-      }
-      if (future.wait_for(std::chrono::milliseconds(options_.timeout_ms)) != std::future_status::ready) {
-        *cancelled = true;
-        res.set_header("Retry-After", "1");
-        throw RequestError(503, "timeout", "no answer within --timeout-ms " + std::to_string(options_.timeout_ms));
-      }
-      res.set_content(predict_response(request, future.get(), batcher_->model().labels()), "application/json");
-    } catch (const RequestError& e) {
-      send_error(res, e.status, e.type, e.what());
-    }
-  });
+    };
+  };
+  http_->Post("/predict", route(parse_predict_request));
+  http_->Post("/", route(parse_pipeline_request));
   for (const char* path : {"/predict", "/health", "/info", "/metrics", "/"}) {
     auto not_allowed = [](const httplib::Request& req, httplib::Response& res) {
       send_error(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
     };
     if (std::string(path) == "/predict") http_->Get(path, not_allowed);
-    else http_->Post(path, not_allowed);
+    else if (std::string(path) != "/") http_->Post(path, not_allowed);
     http_->Put(path, not_allowed);
     http_->Delete(path, not_allowed);
   }
+}
+
+void InferenceServer::classify(const PredictRequest& request, httplib::Response& res) {
+  // A server that chunks long texts chunks them whatever the request says; otherwise
+  // a long text is cut only when the request allows it, as TEI does.
+  const pipeline::TextEncoder& encoder = batcher_->model().encoder();
+  const LongTexts mode = encoder.options().long_texts == LongTexts::Chunk ? LongTexts::Chunk
+                         : request.truncate                              ? LongTexts::Truncate
+                                                                         : LongTexts::Reject;
+  train::EncodedExamples texts;
+  try {
+    texts = encoder.encode(request.inputs, [](size_t i) { return "input " + std::to_string(i); }, mode);
+  } catch (const Error& e) {
+    const char* hint = request.pipeline_shape ? " (send \"parameters\": {\"truncation\": true} to cut it)"
+                                              : " (send \"truncate\": true to cut it)";
+    throw RequestError(413, "validation", e.what() + std::string(hint));
+  }
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  std::future<std::vector<Prediction>> future;
+  try {
+    future = batcher_->submit(std::move(texts), cancelled);
+  } catch (const QueueFull&) {
+    res.set_header("Retry-After", "1");
+    throw RequestError(503, "overloaded", "the server is busy: too many texts queued, retry later");
+  }
+  if (future.wait_for(std::chrono::milliseconds(options_.timeout_ms)) != std::future_status::ready) {
+    *cancelled = true;
+    res.set_header("Retry-After", "1");
+    throw RequestError(503, "timeout", "no answer within --timeout-ms " + std::to_string(options_.timeout_ms));
+  }
+  res.set_content(predict_response(request, future.get(), batcher_->model().labels()), "application/json");
 }
 
 int InferenceServer::bind() {

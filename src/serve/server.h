@@ -1,5 +1,6 @@
 // bertcls serve: a loaded classifier as an HTTP JSON service.
-//   POST /predict  classify (see predict_request.h)
+//   POST /predict  classify, text-embeddings-inference's shape (see predict_request.h)
+//   POST /         classify, Hugging Face Inference Endpoints' text-classification shape
 //   GET  /health   200 once the model is loaded
 //   GET  /info     model, labels, limits, version
 //   GET  /metrics  Prometheus text
@@ -15,9 +16,11 @@
 
 #include "serve/batcher.h"
 #include "serve/metrics.h"
+#include "serve/predict_request.h"
 
 namespace httplib {
 class Server;
+struct Response;
 }
 
 namespace bertcls::serve {
@@ -53,6 +56,8 @@ class InferenceServer {
 
  private:
   void install_routes();
+  // Encodes, queues and answers one request; throws RequestError for the client's faults.
+  void classify(const PredictRequest& request, httplib::Response& res);
 
   std::string model_name_;
   ServerOptions options_;
