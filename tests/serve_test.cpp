@@ -391,3 +391,31 @@ TEST_F(Serve, RootAnswersAsTheTextClassificationPipeline) {
   }
   EXPECT_EQ(client->Get("/")->status, 200);  // the page stays at GET /
 }
+
+TEST_F(Serve, CorsAnswersPreflightsAndMarksEveryAnswer) {
+  bertcls::serve::ServerOptions options;
+  options.api_key = "s3cret";
+  options.cors_allow_origin = "https://app.example";
+  start(options);
+  auto preflight = client->Options("/predict", {{"Origin", "https://app.example"},
+                                                {"Access-Control-Request-Method", "POST"},
+                                                {"Access-Control-Request-Headers", "authorization, content-type"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);  // no key needed: browsers send none with a preflight
+  EXPECT_EQ(preflight->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
+  EXPECT_NE(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+  auto refused = client->Post("/predict", R"({"inputs": "привет"})", "application/json");
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
+  auto answered = client->Post("/predict", {{"Authorization", "Bearer s3cret"}}, R"({"inputs": "привет"})",
+                               "application/json");
+  EXPECT_EQ(answered->status, 200);
+  EXPECT_EQ(answered->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
+}
+
+TEST_F(Serve, WithoutCorsThereAreNoCorsHeaders) {
+  start();
+  auto r = client->Post("/predict", R"({"inputs": "привет"})", "application/json");
+  EXPECT_EQ(r->status, 200);
+  EXPECT_FALSE(r->has_header("Access-Control-Allow-Origin"));
+}

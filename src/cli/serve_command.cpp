@@ -47,6 +47,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--host", s.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--api-key", s.api_key, "Require \"Authorization: Bearer KEY\" on every route but /health")
       ->envname("BERTCLS_API_KEY");
+  cmd->add_option("--cors-allow-origin", s.cors_allow_origin,
+                  "Let pages from this origin (or '*') call the server from a browser (default: none)");
   cmd->add_option("--api-key-file", o->api_key_file, "Read the key from the file's first line (keeps it out of ps)");
   cmd->add_option("--port", s.port, "Port (0: any free port)")->capture_default_str();
   cmd->add_option("--max-batch-size", s.batcher.max_batch_size, "Texts per model batch")

@@ -53,6 +53,19 @@ void InferenceServer::install_routes() {
   using Clock = std::chrono::steady_clock;
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     request_started = Clock::now();
+    if (!options_.cors_allow_origin.empty()) {
+      // Set first, so every answer carries it, 401s included (a page can then read why).
+      res.set_header("Access-Control-Allow-Origin", options_.cors_allow_origin);
+      if (options_.cors_allow_origin != "*") res.set_header("Vary", "Origin");
+      // A browser's preflight carries no credentials: it is answered before the key check.
+      if (req.method == "OPTIONS") {
+        res.status = 204;
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        res.set_header("Access-Control-Max-Age", "600");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     if (options_.api_key.empty() || req.path == "/health" ||
         bearer_matches(req.get_header_value("Authorization"), options_.api_key))
       return httplib::Server::HandlerResponse::Unhandled;

@@ -37,6 +37,9 @@ struct ServerOptions {
   int read_timeout_s = 5;  // a client that stalls mid-request this long is dropped
   // Non-empty: every route but /health needs "Authorization: Bearer <api_key>" (401 else).
   std::string api_key;
+  // Non-empty: answers carry Access-Control-Allow-Origin with it ("*" or an origin) and
+  // browsers' OPTIONS preflights are answered, so pages on other origins can call us.
+  std::string cors_allow_origin;
   BatcherOptions batcher;
 };
 
