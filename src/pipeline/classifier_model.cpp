@@ -52,6 +52,12 @@ train::EncodedExamples ClassifierModel::encode(const std::vector<TextInput>& inp
 
 namespace {
 
+// The public API takes batch sizes as int; a negative one must not wrap to a huge size_t.
+std::size_t checked_batch_size(int batch_size) {
+  if (batch_size < 1) throw Error("batch size must be at least 1, got " + std::to_string(batch_size));
+  return static_cast<std::size_t>(batch_size);
+}
+
 void apply_scores(ScoreFunction f, Prediction& p) {
   p.scores = scores_of(f, p.logits);
   p.label = static_cast<int>(std::max_element(p.scores.begin(), p.scores.end()) - p.scores.begin());
@@ -60,11 +66,10 @@ void apply_scores(ScoreFunction f, Prediction& p) {
 }  // namespace
 
 std::vector<Prediction> ClassifierModel::predict_encoded(const train::EncodedExamples& encoded, int batch_size) const {
-  if (batch_size < 1) throw Error("batch size must be at least 1, got " + std::to_string(batch_size));
   std::vector<float> logits;
   {
     WorkspacePool::Lease workspace = workspaces_.borrow();
-    logits = train::predict_logits(weights_, *workspace, encoded, static_cast<std::size_t>(batch_size),
+    logits = train::predict_logits(weights_, *workspace, encoded, checked_batch_size(batch_size),
                                    encoder_.options().pooling);
   }
   const auto k = static_cast<std::size_t>(weights_.config().num_labels);
@@ -84,15 +89,15 @@ std::vector<Prediction> ClassifierModel::predict(const std::vector<TextInput>& i
 
 EvalResult ClassifierModel::evaluate(const std::vector<io::Example>& examples, Task task, const std::string& source,
                                      int batch_size) const {
-  const int outputs = weights_.config().num_labels, want = task == Task::Regression ? 1 : static_cast<int>(labels().size());
-  if (outputs != want)
-    throw Error(source + ": the model has " + std::to_string(outputs) + " outputs but the data needs " +
-                std::to_string(want));
-  if (batch_size < 1) throw Error("batch size must be at least 1, got " + std::to_string(batch_size));
+  try {
+    train::check_head(weights_.config(), task, static_cast<int>(labels().size()));
+  } catch (const Error& e) {
+    rethrow_with_context(source, e);
+  }
+  const std::size_t batch = checked_batch_size(batch_size);
   const train::EncodedExamples encoded = encoder_.encode(examples, source);
   WorkspacePool::Lease workspace = workspaces_.borrow();
-  return train::evaluate(weights_, *workspace, examples, encoded, task, static_cast<std::size_t>(batch_size),
-                         encoder_.options().pooling);
+  return train::evaluate(weights_, *workspace, examples, encoded, task, batch, encoder_.options().pooling);
 }
 
 void ClassifierModel::save(const std::filesystem::path& dir) const {

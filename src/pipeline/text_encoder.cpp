@@ -65,7 +65,6 @@ train::EncodedExamples TextEncoder::encode(const std::vector<TextInput>& inputs,
     for (const text::Encoding& e : encoded[i]) out.add_window(e.ids, e.type_ids, i);
     encoded[i].clear();  // free as we go: encodings carry token strings and offsets
   }
-  out.examples = inputs.size();
   return out;
 }
 

@@ -19,7 +19,6 @@ void EncodedExamples::add_window(std::span<const int32_t> window_ids, std::span<
 void EncodedExamples::append(const EncodedExamples& other) {
   const std::size_t base = examples;
   for (std::size_t w = 0; w < other.size(); ++w) add_window(other.ids_of(w), other.type_ids_of(w), base + other.example_of[w]);
-  examples = base + other.examples;
 }
 
 }  // namespace bertcls::train

@@ -21,17 +21,21 @@ model::ProblemType problem_type_of(Task task) {
   return model::ProblemType::single_label_classification;
 }
 
-void prepare_head(model::BertWeights& weights, Task task, int num_labels) {
+void check_head(const model::BertConfig& config, Task task, int num_labels) {
   const int want = task == Task::Regression ? 1 : num_labels;
-  if (weights.config().num_labels != want)
-    throw Error("the model has " + std::to_string(weights.config().num_labels) + " outputs but the data needs " +
+  if (config.num_labels != want)
+    throw Error("the model has " + std::to_string(config.num_labels) + " outputs but the data needs " +
                 std::to_string(want));
+}
+
+void prepare_head(model::BertWeights& weights, Task task, int num_labels) {
+  check_head(weights.config(), task, num_labels);
   weights.set_problem_type(problem_type_of(task));
 }
 
 namespace {
 
-// The head's targets for examples [first, first + n): class ids, or float rows of K.
+// One example's targets for the head, appended: a class id, or a float row of K.
 void append_targets(const io::Example& ex, Task task, int num_labels, std::vector<int32_t>& classes,
                     std::vector<float>& floats) {
   switch (task) {

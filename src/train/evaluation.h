@@ -22,8 +22,11 @@ namespace bertcls::train {
 // The engine's head for a task; the trainer and eval fix it in the model's config.
 model::ProblemType problem_type_of(Task task);
 
-// Checks the model's head fits the task and labels (K classes or labels; 1 output for
-// regression) and fixes the config's problem_type to the task's. Throws bertcls::Error.
+// Throws bertcls::Error unless the head fits the task and labels (K classes or labels;
+// 1 output for regression).
+void check_head(const model::BertConfig& config, Task task, int num_labels);
+
+// check_head, then fixes the config's problem_type to the task's.
 void prepare_head(model::BertWeights& weights, Task task, int num_labels);
 
 // Packs the windows of `indices` into `batch` (cleared first), with the labels the task's
