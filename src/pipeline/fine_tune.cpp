@@ -145,7 +145,6 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
   train::TrainerOptions t = trainer_options(o, cb);
 
   const fs::path source = o.model.empty() ? preset_folder(o) : hf::resolve_model(o.model, hf::HubSettings::from_environment());
-  text::Tokenizer tokenizer = text::Tokenizer::from_directory(source);
   std::optional<train::LoadedCheckpoint> checkpoint;
   if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
   hf::ModelConfig config;
@@ -166,7 +165,9 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
     config = std::move(pretrained.config);
     model = std::make_unique<model::BertClassifier>(std::move(pretrained.weights));
   }
-  const pipeline::TextEncoder encoder(tokenizer, static_cast<std::size_t>(model->config().max_position_embeddings), o.text);
+  // The encoder's tokenizer is also the one saved with every model folder.
+  const pipeline::TextEncoder encoder(text::Tokenizer::from_directory(source),
+                                      static_cast<std::size_t>(model->config().max_position_embeddings), o.text);
   const train::EncodedExamples train_encoded = encoder.encode(data.train, data.train_name);
   const train::EncodedExamples valid_encoded = encoder.encode(data.valid, data.valid_name);
   say(std::to_string(data.train.size()) + " training and " + std::to_string(data.valid.size()) + " validation examples, " +
@@ -198,9 +199,9 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
     metrics.append(epoch_record(r));
     metrics.write_curves();
   };
-  callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &tokenizer, model_dir); };
+  callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &encoder.tokenizer(), model_dir); };
   callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
-    const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &tokenizer, {run, {{"metrics_bytes", metrics.bytes()}}});
+    const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &encoder.tokenizer(), {run, {{"metrics_bytes", metrics.bytes()}}});
     say("checkpoint saved to " + saved.string());
   };
   callbacks.stop_requested = cb.stop_requested;
