@@ -5,6 +5,9 @@
 #include <cmath>
 #include <httplib.h>
 #include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,72 +22,14 @@
 #include "serve/api_key.h"
 #include "serve/server.h"
 #include "support/cli_runner.h"
-#include "support/tiny_model.h"
+#include "support/serve_fixture.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-class Serve : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    model_dir = new fs::path(fs::temp_directory_path() / ("bertcls_serve_" + std::to_string(::getpid())));
-    bertcls::test::make_tiny_model_folder(*model_dir);
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*model_dir);
-    delete model_dir;
-  }
-
-  void start(bertcls::serve::ServerOptions options = {}) {
-    options.port = 0;
-    server = std::make_unique<bertcls::serve::InferenceServer>(bertcls::pipeline::ClassifierModel::load(model_dir->string()), "tiny", options);
-    int port = server->bind();
-    thread = std::thread([this] { server->serve(); });
-    client = std::make_unique<httplib::Client>("127.0.0.1", port);
-    for (int i = 0; i < 100 && !client->Get("/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  void TearDown() override {
-    if (server) server->stop();
-    if (thread.joinable()) thread.join();
-  }
-
-  // The metrics of a request are recorded right after its answer is sent, so a client
-  // can see its answer a moment before /metrics counts it.
-  std::string metrics_containing(const std::string& needle) {
-    std::string body;
-    for (int i = 0; i < 200; ++i) {
-      body = client->Get("/metrics")->body;
-      if (body.find(needle) != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return body;
-  }
-
-  httplib::Result post(const std::string& body) { return client->Post("/predict", body, "application/json"); }
-
-  // Status and parsed body; the body of every answer must be JSON.
-  std::pair<int, json> post_json(const std::string& body) {
-    auto r = post(body);
-    EXPECT_TRUE(r) << "no answer";
-    if (!r) return {0, {}};
-    return {r->status, json::parse(r->body)};
-  }
-
-  void expect_client_error(const std::string& body, int status, const std::string& type, const std::string& needle) {
-    auto [code, answer] = post_json(body);
-    EXPECT_EQ(code, status) << body;
-    EXPECT_EQ(answer.value("error_type", ""), type) << answer.dump();
-    EXPECT_NE(answer.value("error", "").find(needle), std::string::npos) << answer.dump();
-  }
-
-  static fs::path* model_dir;
-  std::unique_ptr<bertcls::serve::InferenceServer> server;
-  std::thread thread;
-  std::unique_ptr<httplib::Client> client;
-};
-fs::path* Serve::model_dir = nullptr;
+class Serve : public bertcls::test::ServeFixture {};
 
 TEST_F(Serve, HealthInfoMetricsAndThePage) {
   start();
@@ -270,35 +215,33 @@ TEST_F(Serve, ARequestWithoutAnswerInTimeIs503) {
 TEST(ServeCommand, SigtermFinishesTheRequestInFlightAndExitsZero) {
   fs::path dir = fs::temp_directory_path() / ("bertcls_serve_cmd_" + std::to_string(::getpid()));
   bertcls::test::make_tiny_model_folder(dir);
-  fs::path log = dir / "stderr.txt";
-  pid_t pid = fork();
-  if (pid == 0) {
-    freopen(log.c_str(), "w", stderr);
-    execl(BERTCLS_CLI, BERTCLS_CLI, "serve", "--model", dir.c_str(), "--port", "0", "--max-wait-ms", "400", nullptr);
-    _exit(127);
-  }
-  int port = 0;
-  for (int i = 0; i < 500 && port == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::string text = bertcls::test::slurp(log);
-    auto at = text.find("http://127.0.0.1:");
-    if (at != std::string::npos) port = std::atoi(text.c_str() + at + 17);
-  }
-  ASSERT_GT(port, 0) << bertcls::test::slurp(log);
-  httplib::Client client("127.0.0.1", port);
-  for (int i = 0; i < 100 && !client.Get("/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  int in_flight_status = 0;
-  std::thread request([&] {
-    auto r = httplib::Client("127.0.0.1", port).Post("/predict", R"({"inputs": "в полёте"})", "application/json");
-    in_flight_status = r ? r->status : -1;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // inside the 400 ms batching wait
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  request.join();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << bertcls::test::slurp(log);
-  EXPECT_EQ(in_flight_status, 200);
+  bertcls::test::ServeProcess serve(dir / "stderr.txt", {"--model", dir.string()});
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  // A request whose body is still arriving when SIGTERM comes is in flight: it must be
+  // read, queued, run and answered before the process exits.
+  const std::string body = R"({"inputs": "в полёте"})";
+  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(serve.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(sock, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string head = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5);
+  ASSERT_EQ(::send(sock, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  serve.signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string rest = body.substr(5);
+  ASSERT_EQ(::send(sock, rest.data(), rest.size(), 0), static_cast<ssize_t>(rest.size()));
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+  ::close(sock);
+  const int status = serve.wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << serve.stderr_text();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"label\""), std::string::npos) << answer;
   fs::remove_all(dir);
 }
 
@@ -320,18 +263,28 @@ TEST(ApiKey, BearerMatchesOnlyTheExactKey) {
 
 }  // namespace
 
-TEST_F(Serve, AnApiKeyGuardsEveryRouteButHealth) {
+TEST_F(Serve, AnApiKeyGuardsEveryRouteButHealthAndThePages) {
   bertcls::serve::ServerOptions options;
   options.api_key = "s3cret";
+  std::vector<std::string> log;
+  std::mutex log_mutex;
+  options.log_format = bertcls::serve::LogFormat::Json;
+  options.log_line = [&](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    log.push_back(line);
+  };
   start(options);
-  EXPECT_EQ(client->Get("/health")->status, 200);
-  for (const char* path : {"/info", "/metrics", "/"}) {
-    auto r = client->Get(path);
-    ASSERT_TRUE(r) << path;
-    EXPECT_EQ(r->status, 401) << path;
-    EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer realm=\"bertcls\"") << path;
-    EXPECT_EQ(json::parse(r->body)["error_type"], "unauthorized") << path;
-  }
+  // A browser opening a page cannot send a key; the pages hold nothing about the model.
+  for (const char* path : {"/health", "/", "/docs", "/openapi.json"}) EXPECT_EQ(client->Get(path)->status, 200) << path;
+  auto check_refused = [](const httplib::Result& r, const std::string& route) {
+    ASSERT_TRUE(r) << route;
+    EXPECT_EQ(r->status, 401) << route;
+    EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer realm=\"bertcls\"") << route;
+    EXPECT_EQ(json::parse(r->body)["error_type"], "unauthorized") << route;
+  };
+  for (const char* path : {"/info", "/metrics"}) check_refused(client->Get(path), path);
+  for (const char* path : {"/", "/predict", "/tokenize", "/decode", "/admin/reload"})
+    check_refused(client->Post(path, R"({"inputs": "a"})", "application/json"), path);
   expect_client_error(R"({"inputs": "привет"})", 401, "unauthorized", "needs an API key");
   httplib::Headers wrong = {{"Authorization", "Bearer s3cre"}};
   auto refused = client->Post("/predict", wrong, R"({"inputs": "привет"})", "application/json");
@@ -344,6 +297,9 @@ TEST_F(Serve, AnApiKeyGuardsEveryRouteButHealth) {
   auto info = client->Get("/info", right);
   EXPECT_EQ(info->status, 200);
   EXPECT_EQ(info->body.find("s3cret"), std::string::npos) << "the key must not appear in /info";
+  std::lock_guard lock(log_mutex);
+  EXPECT_FALSE(log.empty());
+  for (const auto& line : log) EXPECT_EQ(line.find("s3cret"), std::string::npos) << "nor in the access log: " << line;
 }
 
 TEST_F(Serve, AnUnreadableKeyFileIsAnErrorNamingIt) {

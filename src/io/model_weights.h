@@ -16,4 +16,8 @@ namespace bertcls::io {
 // Throws bertcls::Error listing what was looked for when none is there.
 std::vector<NamedTensor> read_model_weights(const std::filesystem::path& model_dir);
 
+// The files read_model_weights reads: the one weights file, or the index and its shards
+// in reading order. Throws as read_model_weights does when there are none.
+std::vector<std::filesystem::path> model_weight_files(const std::filesystem::path& model_dir);
+
 }  // namespace bertcls::io

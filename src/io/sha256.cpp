@@ -81,15 +81,19 @@ std::string Sha256::hex_digest() {
   return out;
 }
 
-std::string sha256_file(const std::filesystem::path& file) {
+void Sha256::update_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(file.string() + ": cannot open to compute its sha256");
-  Sha256 hash;
   std::vector<char> chunk(1 << 20);
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    hash.update(chunk.data(), static_cast<size_t>(in.gcount()));
+    update(chunk.data(), static_cast<size_t>(in.gcount()));
   }
+}
+
+std::string sha256_file(const std::filesystem::path& file) {
+  Sha256 hash;
+  hash.update_file(file);
   return hash.hex_digest();
 }
 

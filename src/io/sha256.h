@@ -16,6 +16,8 @@ class Sha256 {
   Sha256();
   void update(const void* data, size_t size);
   void update(std::string_view s) { update(s.data(), s.size()); }
+  // The bytes of `file`; throws Error naming it when it cannot be read.
+  void update_file(const std::filesystem::path& file);
   // Lowercase hex of the 32-byte digest; the object is spent afterwards.
   std::string hex_digest();
 

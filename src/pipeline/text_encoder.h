@@ -27,6 +27,8 @@ class TextEncoder {
   std::size_t max_length() const { return max_length_; }
   const TextOptions& options() const { return options_; }
   const text::Tokenizer& tokenizer() const { return tokenizer_; }
+  // The same tokenizer without truncation: a text's every token (serve's /tokenize).
+  const text::Tokenizer& untruncated_tokenizer() const { return untruncated_; }
 
   // Encodes in parallel; `mode` overrides options().long_texts. An error names the
   // input by where(i) ("train.csv:12", "text 3").

@@ -1,21 +1,30 @@
 #include "serve/batcher.h"
 
 namespace bertcls::serve {
+namespace {
 
-Batcher::Batcher(std::shared_ptr<const pipeline::ClassifierModel> model, BatcherOptions options, BatchObserver observer)
-    : options_(options), observer_(std::move(observer)), model_(std::move(model)) {
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+}  // namespace
+
+Batcher::Batcher(BatcherOptions options, BatchObserver observer) : options_(options), observer_(std::move(observer)) {
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
 Batcher::~Batcher() { stop(); }
 
-std::future<std::vector<Prediction>> Batcher::submit(train::EncodedExamples encoded,
-                                                     std::shared_ptr<std::atomic<bool>> cancelled) {
+std::future<BatchAnswer> Batcher::submit(std::shared_ptr<const pipeline::ClassifierModel> model,
+                                         train::EncodedExamples encoded, std::shared_ptr<std::atomic<bool>> cancelled) {
   auto request = std::make_unique<Request>();
   int texts = static_cast<int>(encoded.examples);
+  request->model = std::move(model);
   request->texts = std::move(encoded);
   request->cancelled = std::move(cancelled);
-  request->arrived = std::chrono::steady_clock::now();
+  request->arrived = Clock::now();
   auto future = request->promise.get_future();
   {
     std::lock_guard lock(mutex_);
@@ -33,51 +42,68 @@ int Batcher::queued_texts() const {
   return queued_texts_;
 }
 
-std::vector<std::unique_ptr<Batcher::Request>> Batcher::take_batch() {
+bool Batcher::fill(Batch& batch, int& texts) {
+  while (!queue_.empty() && queue_.front()->model == batch.front()->model &&
+         texts + static_cast<int>(queue_.front()->texts.examples) <= options_.max_batch_size) {
+    texts += static_cast<int>(queue_.front()->texts.examples);
+    queued_texts_ -= static_cast<int>(queue_.front()->texts.examples);
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return texts >= options_.max_batch_size || !queue_.empty();
+}
+
+Batcher::Batch Batcher::take_batch() {
   std::unique_lock lock(mutex_);
+  // A backlog at the moment this worker comes for work means every worker was busy.
+  const bool backlog = !queue_.empty();
   wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-  std::vector<std::unique_ptr<Request>> batch;
+  Batch batch;
   if (queue_.empty()) return batch;  // stopping with nothing left
-  auto deadline = queue_.front()->arrived + std::chrono::milliseconds(options_.max_wait_ms);
-  int texts = 0;
-  for (;;) {
-    while (!queue_.empty() &&
-           (batch.empty() || texts + static_cast<int>(queue_.front()->texts.examples) <= options_.max_batch_size)) {
-      texts += static_cast<int>(queue_.front()->texts.examples);
-      queued_texts_ -= static_cast<int>(queue_.front()->texts.examples);
-      batch.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    bool full = texts >= options_.max_batch_size || !queue_.empty();
-    if (full || stopping_ || !wake_.wait_until(lock, deadline, [&] { return stopping_ || !queue_.empty(); })) break;
+  int texts = static_cast<int>(queue_.front()->texts.examples);
+  queued_texts_ -= texts;
+  batch.push_back(std::move(queue_.front()));
+  queue_.pop_front();
+  const auto deadline = batch.front()->arrived + std::chrono::milliseconds(options_.max_wait_ms);
+  while (!fill(batch, texts) && backlog && !stopping_ &&
+         wake_.wait_until(lock, deadline, [&] { return stopping_ || !queue_.empty(); })) {
   }
   return batch;
 }
 
+void Batcher::run(Batch& batch) {
+  train::EncodedExamples texts;
+  for (auto& r : batch)
+    if (!r->is_cancelled()) texts.append(r->texts);
+  if (texts.examples == 0) return;
+  const auto started = Clock::now();
+  try {
+    std::vector<Prediction> predictions = batch.front()->model->predict_encoded(texts, options_.max_batch_size);
+    const auto finished = Clock::now();
+    if (observer_.on_batch) observer_.on_batch(static_cast<int>(texts.examples));
+    size_t next = 0;
+    for (auto& r : batch) {
+      if (r->is_cancelled()) continue;
+      const auto first = predictions.begin() + static_cast<std::ptrdiff_t>(next);
+      next += r->texts.examples;
+      BatchAnswer answer;
+      answer.predictions.assign(std::make_move_iterator(first),
+                                std::make_move_iterator(predictions.begin() + static_cast<std::ptrdiff_t>(next)));
+      answer.queue_seconds = seconds_between(r->arrived, started);
+      answer.inference_seconds = seconds_between(started, finished);
+      r->promise.set_value(std::move(answer));
+    }
+  } catch (...) {
+    for (auto& r : batch)
+      if (!r->is_cancelled()) r->promise.set_exception(std::current_exception());
+  }
+}
+
 void Batcher::work() {
   for (;;) {
-    auto batch = take_batch();
+    Batch batch = take_batch();
     if (batch.empty()) return;
-    train::EncodedExamples texts;
-    for (auto& r : batch)
-      if (!(r->cancelled && *r->cancelled)) texts.append(r->texts);
-    if (texts.examples == 0) continue;
-    try {
-      std::vector<Prediction> predictions = model_->predict_encoded(texts, options_.max_batch_size);
-      if (observer_.on_batch) observer_.on_batch(static_cast<int>(texts.examples));
-      size_t next = 0;
-      for (auto& r : batch) {
-        if (r->cancelled && *r->cancelled) continue;
-        const auto n = static_cast<std::ptrdiff_t>(r->texts.examples);
-        const auto first = predictions.begin() + static_cast<std::ptrdiff_t>(next);
-        std::vector<Prediction> mine(std::make_move_iterator(first), std::make_move_iterator(first + n));
-        next += r->texts.examples;
-        r->promise.set_value(std::move(mine));
-      }
-    } catch (...) {
-      for (auto& r : batch)
-        if (!(r->cancelled && *r->cancelled)) r->promise.set_exception(std::current_exception());
-    }
+    run(batch);
   }
 }
 

@@ -1,9 +1,15 @@
 // Dynamic batching for the server: requests that arrive together are run as one packed,
-// length-sorted batch by a fixed pool of workers, all running one shared model (each
-// worker's batch borrows a workspace of its own; the weights exist once).
+// length-sorted batch by a fixed pool of workers (each worker's batch borrows a
+// workspace of its own from the model; the weights exist once).
 //
-// A worker takes the oldest request, then keeps taking requests until the batch holds
-// max_batch_size texts or max_wait_ms have passed since that first request arrived.
+// A worker that is idle takes what is queued at once: a lone request never waits for
+// company (as text-embeddings-inference does). Batches form from the requests that
+// queued while every worker was busy; a worker that finds such a backlog waits up to
+// max_wait_ms from its oldest request for the batch to fill, since at that load more
+// requests are about to arrive and a fuller batch is cheaper per text.
+//
+// Each request names the model it was encoded for, so a live model swap never mixes
+// models in one batch: requests encoded before the swap finish on the old model.
 // Requests are never split across batches (a request larger than max_batch_size runs
 // alone, in max_batch_size chunks). The queue is bounded in texts: submit() refuses work
 // beyond max_queued_texts instead of letting latency grow without bound.
@@ -36,6 +42,13 @@ struct BatchObserver {
   std::function<void(int texts)> on_batch;
 };
 
+// A request's predictions and where its time went.
+struct BatchAnswer {
+  std::vector<Prediction> predictions;  // one per text, in order
+  double queue_seconds = 0;             // queued until a worker took it
+  double inference_seconds = 0;         // the model run of its batch
+};
+
 class QueueFull : public std::runtime_error {
  public:
   QueueFull() : std::runtime_error("the request queue is full") {}
@@ -43,17 +56,14 @@ class QueueFull : public std::runtime_error {
 
 class Batcher {
  public:
-  Batcher(std::shared_ptr<const pipeline::ClassifierModel> model, BatcherOptions options, BatchObserver observer = {});
+  explicit Batcher(BatcherOptions options, BatchObserver observer = {});
   ~Batcher();
 
-  // Queues one request's encoded texts. The future holds one prediction per text, or the
-  // exception the model threw. Throws QueueFull when the queue is full. `cancelled` set
-  // by the caller (e.g. on timeout) lets workers skip the request.
-  std::future<std::vector<Prediction>> submit(train::EncodedExamples texts,
-                                              std::shared_ptr<std::atomic<bool>> cancelled = nullptr);
-
-  // The model the workers run; encoding on the callers' threads touches only its tokenizer.
-  const pipeline::ClassifierModel& model() const { return *model_; }
+  // Queues one request's texts, encoded by `model`'s encoder, to run on `model`. The
+  // future holds the answer, or the exception the model threw. Throws QueueFull when the
+  // queue is full. `cancelled` set by the caller (e.g. on timeout) lets workers skip it.
+  std::future<BatchAnswer> submit(std::shared_ptr<const pipeline::ClassifierModel> model, train::EncodedExamples texts,
+                                  std::shared_ptr<std::atomic<bool>> cancelled = nullptr);
 
   // Texts waiting, not yet taken by a worker.
   int queued_texts() const;
@@ -64,13 +74,19 @@ class Batcher {
 
  private:
   struct Request {
+    std::shared_ptr<const pipeline::ClassifierModel> model;
     train::EncodedExamples texts;
-    std::promise<std::vector<Prediction>> promise;
+    std::promise<BatchAnswer> promise;
     std::shared_ptr<std::atomic<bool>> cancelled;
     std::chrono::steady_clock::time_point arrived;
+    bool is_cancelled() const { return cancelled && *cancelled; }
   };
+  using Batch = std::vector<std::unique_ptr<Request>>;
   void work();
-  std::vector<std::unique_ptr<Request>> take_batch();
+  Batch take_batch();
+  // Moves queued requests for the batch's model into it while they fit; true when full.
+  bool fill(Batch& batch, int& texts);
+  void run(Batch& batch);
 
   BatcherOptions options_;
   BatchObserver observer_;
@@ -79,7 +95,6 @@ class Batcher {
   std::deque<std::unique_ptr<Request>> queue_;
   int queued_texts_ = 0;
   bool stopping_ = false;
-  std::shared_ptr<const pipeline::ClassifierModel> model_;
   std::vector<std::thread> workers_;
 };
 

@@ -1,5 +1,7 @@
 // The page GET / serves: type a text, see the label probabilities. Plain HTML and
 // fetch(), no external resources (the server may run where nothing else is reachable).
+// A browser cannot send a key when it opens a page, so the page itself is open and asks
+// for the key when the server answers 401; it keeps it for this tab only.
 #pragma once
 
 namespace bertcls::serve {
@@ -24,20 +26,40 @@ inline constexpr const char* kIndexPage = R"HTML(<!doctype html>
 <body>
 <h1>bertcls</h1>
 <p id="meta"></p>
+<p id="keyrow" hidden><label>API key <input id="key" type="password" size="32"></label></p>
 <textarea id="text" placeholder="Type a text to classify"></textarea>
 <br><button id="go">Classify</button>
 <div id="result"></div>
 <p id="error"></p>
 <script>
 const $ = (id) => document.getElementById(id);
-fetch('/info').then(r => r.json()).then(info => {
+$('key').value = sessionStorage.getItem('bertcls-key') || '';
+function headers() {
+  const h = {'Content-Type': 'application/json'};
+  if ($('key').value) h.Authorization = 'Bearer ' + $('key').value;
+  return h;
+}
+function needKey(r) {
+  if (r.status !== 401) return false;
+  $('keyrow').hidden = false;
+  $('error').textContent = 'This server needs an API key: enter it above.';
+  return true;
+}
+async function showInfo() {
+  const r = await fetch('/info', {headers: headers()});
+  if (needKey(r)) return;
+  const info = await r.json();
+  $('error').textContent = '';
   $('meta').textContent = `model ${info.model_id} · labels: ${info.labels.join(', ')} · up to ${info.max_input_length} tokens`;
-});
+}
+$('key').addEventListener('change', () => { sessionStorage.setItem('bertcls-key', $('key').value); showInfo(); });
+showInfo();
 async function classify() {
   $('error').textContent = '';
   const text = $('text').value;
-  const r = await fetch('/predict', {method: 'POST', headers: {'Content-Type': 'application/json'},
+  const r = await fetch('/predict', {method: 'POST', headers: headers(),
                                      body: JSON.stringify({inputs: text, truncate: true})});
+  if (needKey(r)) return;
   const body = await r.json();
   if (!r.ok) { $('error').textContent = body.error; $('result').replaceChildren(); return; }
   $('result').replaceChildren(...body.map(({label, score}) => {

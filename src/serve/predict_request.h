@@ -15,23 +15,14 @@
 #pragma once
 
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <bertcls/classifier.h>
+#include "serve/request_json.h"
 
 namespace bertcls::serve {
-
-// A client error: HTTP status, a stable machine-readable type, and a sentence.
-class RequestError : public std::runtime_error {
- public:
-  RequestError(int status, std::string type, const std::string& message)
-      : std::runtime_error(message), status(status), type(std::move(type)) {}
-  int status;
-  std::string type;
-};
 
 struct PredictRequest {
   std::vector<TextInput> inputs;
@@ -54,8 +45,5 @@ PredictRequest parse_pipeline_request(std::string_view body, int max_inputs);
 // The response body for the predictions of a request.
 std::string predict_response(const PredictRequest& request, const std::vector<Prediction>& predictions,
                              const std::vector<std::string>& labels);
-
-// {"error": message, "error_type": type}
-std::string error_body(const std::string& message, const std::string& type);
 
 }  // namespace bertcls::serve
