@@ -1,7 +1,5 @@
 #include "serve/tokenize_request.h"
 
-#include <bertcls/error.h>
-
 namespace bertcls::serve {
 namespace {
 
@@ -79,13 +77,7 @@ std::string tokenize_response(const text::Tokenizer& tokenizer, const TokenizeRe
 
 std::string decode_response(const text::Tokenizer& tokenizer, const DecodeRequest& request) {
   json texts = json::array();
-  for (const auto& ids : request.ids) {
-    try {
-      texts.push_back(tokenizer.decode(ids, request.skip_special_tokens));
-    } catch (const Error& e) {
-      invalid(std::string("\"ids\": ") + e.what());
-    }
-  }
+  for (const auto& ids : request.ids) texts.push_back(tokenizer.decode(ids, request.skip_special_tokens));
   return texts.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

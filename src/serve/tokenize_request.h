@@ -33,7 +33,7 @@ TokenizeRequest parse_tokenize_request(std::string_view body, int max_inputs);
 DecodeRequest parse_decode_request(std::string_view body, int max_inputs);
 
 std::string tokenize_response(const text::Tokenizer& tokenizer, const TokenizeRequest& request);
-// Throws RequestError 422 for an id outside the vocabulary.
+// Ids beyond the vocabulary are dropped, as HF tokenizers' decode drops them.
 std::string decode_response(const text::Tokenizer& tokenizer, const DecodeRequest& request);
 
 }  // namespace bertcls::serve
