@@ -21,9 +21,14 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm run Hugging Face's JavaScript client against bertcls serve (ctest
+# serve_hf_client). A node that came from elsewhere (NodeSource bundles npm) is kept:
+# Debian's npm package would conflict with it.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 
 if ((${#missing[@]} == 0)); then
-  echo "install-deps: all ${#packages[@]} packages present"
+  echo "install-deps: all ${#packages[@]} packages, node and npm present"
   exit 0
 fi
 
