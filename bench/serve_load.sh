@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test of `bertcls serve` with wrk: a rubert-tiny2-shaped model (trained from
 # scratch for one step, so its folder is a real one), real tweets POSTed to /predict at 1,
-# 8 and 64 connections, then a run where every 4th request is malformed, which must get
-# no 5xx and leave the server alive and healthy. Exits non-zero if it does not.
+# 8 and 64 connections, all with the server's API key, then a run where every 4th request
+# is malformed and a quarter carry no key or a wrong one, which must get 4xx (401 for the
+# keyless), no 5xx, and leave the server alive and healthy. Exits non-zero if not.
 # Needs a Release build in build/, wrk and curl (scripts/install-deps.sh).
 #   bench/serve_load.sh [SECONDS_PER_RUN=5]
 # SERVE_ARGS adds options to `bertcls serve` (e.g. SERVE_ARGS="--http-threads 64").
@@ -31,7 +32,10 @@ $bertcls train --train $data/train.csv --valid "$work/valid.csv" --out "$work/tr
 tail -n +2 $data/test.csv | sed 's/,[^,]*$//' >"$work/texts.txt"
 
 # --port 0 takes a free port; the server prints the one it got.
-$bertcls serve --model "$work/train/model" --port 0 --max-body-bytes $max_body ${SERVE_ARGS:-} 2>"$work/serve.log" &
+# The access log (text, the default) goes to a file, as a deployment would keep it.
+key="bench-$RANDOM$RANDOM"
+$bertcls serve --model "$work/train/model" --port 0 --max-body-bytes $max_body --api-key "$key" ${SERVE_ARGS:-} \
+  >"$work/access.log" 2>"$work/serve.log" &
 server_pid=$!
 port=""
 for _ in $(seq 300); do
@@ -47,11 +51,11 @@ url="http://127.0.0.1:$port"
 run() {
   local clients=$1 out; shift
   out=$(wrk -t $((clients < 2 ? clients : 2)) -c "$clients" -d "${seconds}s" --timeout 10s \
-    -s bench/serve_load.lua "$url/predict" -- "$work/texts.txt" "$@" 2>&1) || fail "wrk: $out"
+    -s bench/serve_load.lua "$url/predict" -- "$work/texts.txt" "$key" "$@" 2>&1) || fail "wrk: $out"
   grep '^RESULT' <<<"$out" || fail "wrk printed no result: $out"
   # Requests wrk sent but stopped waiting for still run; one more queues behind them in
   # the batcher's FIFO, so its answer means the next run starts on an idle server.
-  curl -s -o /dev/null --max-time 60 "$url/predict" -d '{"inputs": "ещё один"}' ||
+  curl -s -o /dev/null --max-time 60 -H "Authorization: Bearer $key" "$url/predict" -d '{"inputs": "ещё один"}' ||
     fail "no answer to /predict after $clients clients"
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
@@ -68,15 +72,18 @@ for clients in 1 8 64; do
   [[ $(field non2xx "$result") == 0 ]] || fail "$clients clients: valid requests got non-2xx answers"
 done
 
-result=$(run 16 4 $((max_body + 1000)))
+result=$(run 16 4 $((max_body + 1000)) 4)
 row "16 mixed" "$result"
-echo "   (every 4th request malformed: $(field s4xx "$result") answered 4xx, $(field socket_errors "$result") socket errors)"
+echo "   (every 4th request malformed, a quarter without a valid key: $(field s4xx "$result") answered 4xx," \
+  "$(field s401 "$result") of them 401, $(field socket_errors "$result") socket errors)"
 
 # The server's own count of 5xx answers, over all runs.
-server_5xx=$(curl -sf "$url/metrics" | awk '/^bertcls_requests_total\{.*status="5[0-9][0-9]"\}/ { n += $2 } END { print n + 0 }')
+server_5xx=$(curl -sf -H "Authorization: Bearer $key" "$url/metrics" | awk '/^bertcls_requests_total\{.*status="5[0-9][0-9]"\}/ { n += $2 } END { print n + 0 }')
 kill -0 $server_pid 2>/dev/null || fail "the server died under malformed requests"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/health") == 200 ]] || fail "/health is not 200 after the runs"
 [[ $(field s5xx "$result") == 0 && $server_5xx == 0 ]] ||
   fail "5xx answers: wrk saw $(field s5xx "$result") in the mixed run, /metrics counts $server_5xx"
 [[ $(field s4xx "$result") -gt 0 ]] || fail "the mixed run got no 4xx: malformed requests were not sent"
+[[ $(field s401 "$result") -gt 0 ]] || fail "the mixed run got no 401: requests without a key were answered"
+echo "   access log: $(wc -l <"$work/access.log") lines, e.g. $(tail -n 1 "$work/access.log")"
 echo "serve_load: OK (no 5xx, server alive, /health 200)"
