@@ -93,9 +93,9 @@ TEST(LinearBackward, MatchesFiniteDifferencesAndAccumulatesParameterGradients) {
   for (int i = 0; i < OC * IC; i++) EXPECT_FLOAT_EQ(dweight2[i], 2.0f * dweight[i]);
 }
 
-TEST(ActivationBackward, MatchesFiniteDifferencesForEveryHiddenAct) {
+TEST(ActivationBackward, MatchesFiniteDifferencesForEveryHiddenActAndTanh) {
   const int n = 41;
-  for (Activation f : {Activation::gelu, Activation::gelu_tanh, Activation::relu, Activation::silu}) {
+  for (Activation f : {Activation::gelu, Activation::gelu_tanh, Activation::relu, Activation::silu, Activation::tanh}) {
     auto inp = random_vector(n, 9, 2.0f), w = random_vector(n, 10);
     // Keep ReLU's kink out of reach of the finite-difference step.
     for (float& x : inp)
@@ -108,19 +108,6 @@ TEST(ActivationBackward, MatchesFiniteDifferencesForEveryHiddenAct) {
     activation_backward(f, dinp.data(), w.data(), inp.data(), n);
     expect_finite_differences("activation", inp, dinp, loss, 1e-3f, 5e-4);
   }
-}
-
-TEST(TanhBackward, MatchesFiniteDifferences) {
-  const int n = 17;
-  auto inp = random_vector(n, 11), w = random_vector(n, 12);
-  std::vector<float> out(n), dinp(n);
-  auto loss = [&] {
-    tanh_forward(out.data(), inp.data(), n);
-    return weighted_sum(out, w);
-  };
-  loss();
-  tanh_backward(dinp.data(), w.data(), out.data(), n);
-  expect_finite_differences("tanh", inp, dinp, loss, 1e-3f, 5e-4);
 }
 
 TEST(Dropout, KeepsAboutOneMinusPScalesAndReproducesFromItsSeed) {
@@ -188,7 +175,7 @@ TEST(AttentionForward, EachSequenceIgnoresTheOthers) {
 }
 
 TEST(EmbeddingBackward, MatchesFiniteDifferencesAndSkipsThePaddingRow) {
-  const int V = 6, P = 5, TV = 2, C = 3, pad = 0;
+  const int V = 6, P = 7, TV = 2, C = 3, pad = 0, position_offset = 2;  // positions as RoBERTa counts them
   const std::vector<int32_t> offsets = {0, 4, 7}, ids = {2, 5, 0, 2, 1, 3, 3}, types = {0, 0, 1, 1, 0, 1, 1};
   const std::vector<int64_t> unused = {0, 0, 0};
   const Packing pack{offsets.data(), unused.data(), 2};
@@ -196,10 +183,11 @@ TEST(EmbeddingBackward, MatchesFiniteDifferencesAndSkipsThePaddingRow) {
   auto w = random_vector(7 * C, 19);
   std::vector<float> out(7 * C), dwte(V * C, 0.0f), dwpe(P * C, 0.0f), dwtt(TV * C, 0.0f);
   auto loss = [&] {
-    embedding_forward(out.data(), ids.data(), types.data(), pack, wte.data(), wpe.data(), wtt.data(), C);
+    embedding_forward(out.data(), ids.data(), types.data(), pack, wte.data(), wpe.data(), wtt.data(), C, position_offset);
     return weighted_sum(out, w);
   };
-  embedding_backward(dwte.data(), dwpe.data(), dwtt.data(), w.data(), ids.data(), types.data(), pack, C, pad);
+  embedding_backward(dwte.data(), dwpe.data(), dwtt.data(), w.data(), ids.data(), types.data(), pack, C, pad,
+                     position_offset);
   expect_finite_differences("dwpe", wpe, dwpe, loss);
   expect_finite_differences("dwtt", wtt, dwtt, loss);
   // Word rows other than the pad's follow the forward; the pad's row gets zero (padding_idx).
@@ -210,6 +198,19 @@ TEST(EmbeddingBackward, MatchesFiniteDifferencesAndSkipsThePaddingRow) {
   };
   expect_finite_differences("dwte", numeric_rows, analytic_rows, loss_rows);
   for (int c = 0; c < C; c++) EXPECT_EQ(dwte[pad * C + c], 0.0f);
+  // Positions below the offset are never used.
+  for (int i = 0; i < position_offset * C; i++) EXPECT_EQ(dwpe[i], 0.0f);
+}
+
+TEST(EmbeddingForward, WithoutTokenTypesAddsWordAndPosition) {
+  const int C = 2;
+  const std::vector<int32_t> offsets = {0, 2}, ids = {1, 0}, types = {1, 1};
+  const std::vector<int64_t> unused = {0};
+  const std::vector<float> wte = {1, 2, 10, 20}, wpe = {100, 200, 1000, 2000};
+  std::vector<float> out(2 * C);
+  embedding_forward(out.data(), ids.data(), types.data(), {offsets.data(), unused.data(), 1}, wte.data(), wpe.data(),
+                    nullptr, C, 0);
+  EXPECT_EQ(out, (std::vector<float>{110, 220, 1001, 2002}));
 }
 
 TEST(ClassificationLosses, GradientsMatchFiniteDifferences) {

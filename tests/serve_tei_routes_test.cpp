@@ -44,7 +44,7 @@ TEST_F(ServeRoutes, EveryAnswerCarriesARequestIdEchoedWhenUsable) {
   EXPECT_TRUE(std::regex_match(made->get_header_value("x-request-id"), std::regex("[0-9a-f]{32}")));
   EXPECT_NE(client->Get("/health")->get_header_value("x-request-id"), made->get_header_value("x-request-id"));
   // An id that would smuggle spaces or a novel into the logs is replaced.
-  for (const std::string bad : {std::string("a b"), std::string(200, 'x'), std::string("<script>")}) {
+  for (const std::string& bad : {std::string("a b"), std::string(200, 'x'), std::string("<script>")}) {
     auto r = client->Get("/health", {{"x-request-id", bad}});
     EXPECT_TRUE(std::regex_match(r->get_header_value("x-request-id"), std::regex("[0-9a-f]{32}"))) << bad;
   }

@@ -26,6 +26,7 @@ const std::map<std::string, Activation>& activations_by_name() {
       {"gelu_new", Activation::gelu_tanh}, {"gelu_pytorch_tanh", Activation::gelu_tanh},
       {"gelu_fast", Activation::gelu_tanh}, {"relu", Activation::relu},
       {"silu", Activation::silu},           {"swish", Activation::silu},
+      {"tanh", Activation::tanh},
   };
   return names;
 }
@@ -36,6 +37,7 @@ const char* activation_name(Activation act) {
     case Activation::gelu_tanh: return "gelu_new";
     case Activation::relu: return "relu";
     case Activation::silu: return "silu";
+    case Activation::tanh: return "tanh";
   }
   return "gelu";
 }

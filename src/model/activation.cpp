@@ -87,6 +87,7 @@ void activation_forward(Activation f, float* out, const float* inp, long n) {
     case Activation::gelu_tanh: return map(out, inp, n, gelu_tanh);
     case Activation::relu: return map(out, inp, n, [](float x) { return x > 0.0f ? x : 0.0f; });
     case Activation::silu: return map(out, inp, n, [](float x) { return x * sigmoid(x); });
+    case Activation::tanh: return map(out, inp, n, [](float x) { return std::tanh(x); });
   }
 }
 
@@ -100,13 +101,13 @@ void activation_backward(Activation f, float* dinp, const float* dout, const flo
         float s = sigmoid(x);
         return s * (1.0f + x * (1.0f - s));
       });
+    case Activation::tanh:
+      // 1 - tanh^2 from the input: the same float as from the forward's output.
+      return map_grad(dinp, dout, inp, n, [](float x) {
+        const float y = std::tanh(x);
+        return 1.0f - y * y;
+      });
   }
-}
-
-void tanh_forward(float* out, const float* inp, long n) { map(out, inp, n, [](float x) { return std::tanh(x); }); }
-
-void tanh_backward(float* dinp, const float* dout, const float* out, long n) {
-  map_grad(dinp, dout, out, n, [](float y) { return 1.0f - y * y; });
 }
 
 }  // namespace bertcls::model

@@ -1,5 +1,5 @@
 // Elementwise activations: BERT's hidden_act choices for the intermediate layer and
-// the pooler's tanh. Backward needs only the forward's input.
+// the heads' (tanh, ReLU, GELU). Backward needs only the forward's input.
 #pragma once
 
 #include "model/bert_config.h"
@@ -10,9 +10,5 @@ namespace bertcls::model {
 void activation_forward(Activation f, float* out, const float* inp, long n);
 // dinp[i] = dout[i] * f'(inp[i]); dinp may equal dout.
 void activation_backward(Activation f, float* dinp, const float* dout, const float* inp, long n);
-
-// The pooler's activation: out = tanh(inp); backward uses the forward's output.
-void tanh_forward(float* out, const float* inp, long n);
-void tanh_backward(float* dinp, const float* dout, const float* out, long n);
 
 }  // namespace bertcls::model

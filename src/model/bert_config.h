@@ -1,5 +1,5 @@
-// The architecture and head of a BERT classifier: plain numbers, everything the engine
-// needs to size its buffers and choose its ops. Reading it from config.json (and keeping
+// The architecture and head of a BERT-family classifier: plain numbers, everything the
+// engine needs to size its buffers and choose its ops. Reading it from config.json (and keeping
 // label names and the keys bertcls does not interpret) is hf/model_config.h's job.
 #pragma once
 
@@ -8,20 +8,34 @@
 namespace bertcls::model {
 
 // hidden_act values BERT checkpoints use. gelu is the exact erf form (HF "gelu");
-// gelu_new / gelu_pytorch_tanh are the tanh approximation.
-enum class Activation { gelu, gelu_tanh, relu, silu };
+// gelu_new / gelu_pytorch_tanh are the tanh approximation. tanh is the BERT pooler's.
+enum class Activation { gelu, gelu_tanh, relu, silu, tanh };
+
+// The transformers architectures bertcls runs. They share the post-LayerNorm encoder and
+// differ where the fields below say: embeddings, attention-output dropout and the head.
+//   bert        BertForSequenceClassification: pooler dense -> tanh on [CLS], dropout, classifier
+//   roberta     RobertaForSequenceClassification (xlm-roberta too): positions from
+//               padding_idx + 1, one token type, head dropout -> dense -> tanh -> dropout -> out_proj
+//   distilbert  DistilBertForSequenceClassification: no token types, no attention-output
+//               dropout, head pre_classifier -> ReLU -> dropout -> classifier
+//   electra     ElectraForSequenceClassification: embeddings of embedding_size projected to
+//               hidden_size, head dropout -> dense -> gelu -> dropout -> out_proj
+enum class Family { bert, roberta, xlm_roberta, distilbert, electra };
 
 // HF's problem_type: chooses the loss of BertForSequenceClassification.
 enum class ProblemType { single_label_classification, multi_label_classification, regression };
 
 struct BertConfig {
+  Family family = Family::bert;
   int vocab_size = 0;                // V
   int hidden_size = 0;               // C
   int num_hidden_layers = 0;         // NL
   int num_attention_heads = 0;       // NH; head size HS = C / NH
   int intermediate_size = 0;         // I; 4C in bert-base
   int max_position_embeddings = 512; // P
-  int type_vocab_size = 2;           // TV
+  int type_vocab_size = 2;           // TV; 0: no token type embeddings (DistilBERT)
+  int embedding_size = 0;            // E; 0: hidden_size. ELECTRA projects E -> C.
+  int position_offset = 0;           // a sequence's first position id (RoBERTa: padding_idx + 1)
   float layer_norm_eps = 1e-12f;
   Activation hidden_act = Activation::gelu;
   float hidden_dropout_prob = 0.1f;
@@ -36,6 +50,21 @@ struct BertConfig {
   std::optional<ProblemType> problem_type;
 
   int head_size() const { return hidden_size / num_attention_heads; }
+  int embedding_width() const { return embedding_size > 0 ? embedding_size : hidden_size; }
+  bool projects_embeddings() const { return embedding_width() != hidden_size; }
+  // Dropout after each layer's attention output projection (all but DistilBERT).
+  bool attention_output_dropout() const { return family != Family::distilbert; }
+  // The head on the first token: [dropout] -> dense -> activation -> dropout -> out.
+  bool head_input_dropout() const {
+    return family == Family::roberta || family == Family::xlm_roberta || family == Family::electra;
+  }
+  Activation head_activation() const {
+    if (family == Family::distilbert) return Activation::relu;
+    // transformers' ElectraClassificationHead: "although BERT uses tanh here, it seems
+    // Electra authors used gelu here".
+    if (family == Family::electra) return Activation::gelu;
+    return Activation::tanh;
+  }
 };
 
 }  // namespace bertcls::model

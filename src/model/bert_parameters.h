@@ -1,4 +1,4 @@
-// All parameters of BertForSequenceClassification in one contiguous buffer, llm.c style:
+// All parameters of a BERT-family classifier in one contiguous buffer, llm.c style:
 // typed views point into it, so zeroing gradients, AdamW and the global gradient norm
 // are single loops over one array. Each layer's query, key and value weights lie next to
 // each other as one [3C, C] matrix (HF's three [C, C] weights stacked on the output
@@ -15,11 +15,13 @@
 namespace bertcls::model {
 
 struct ParameterTensors {
-  float* wte;       // [V, C]   word embeddings
-  float* wpe;       // [P, C]   position embeddings
-  float* wtt;       // [TV, C]  token type embeddings
-  float* emb_lnw;   // [C]
-  float* emb_lnb;   // [C]
+  float* wte;       // [V, E]   word embeddings (E = embedding_width(), C but for ELECTRA)
+  float* wpe;       // [P, E]   position embeddings
+  float* wtt;       // [TV, E]  token type embeddings; null without them (DistilBERT)
+  float* emb_lnw;   // [E]
+  float* emb_lnb;   // [E]
+  float* projw;     // [C, E]   ELECTRA's embeddings_project; null when E == C
+  float* projb;     // [C]
   float* qkvw;      // [NL, 3C, C]
   float* qkvb;      // [NL, 3C]
   float* attprojw;  // [NL, C, C]
@@ -32,9 +34,9 @@ struct ParameterTensors {
   float* fcprojb;   // [NL, C]
   float* ln2w;      // [NL, C]
   float* ln2b;      // [NL, C]
-  float* poolw;     // [C, C]
+  float* poolw;     // [C, C]   the head's dense layer (BERT's pooler)
   float* poolb;     // [C]
-  float* clsw;      // [K, C]
+  float* clsw;      // [K, C]   the head's output layer
   float* clsb;      // [K]
 };
 
@@ -53,8 +55,9 @@ ParameterTensors point_parameters(float* base, const BertConfig& config);
 // How HF's _init_weights initialises a tensor a checkpoint does not provide.
 enum class InitKind { normal, zeros, ones };
 
-// One tensor under its Hugging Face name ("bert.encoder.layer.0.attention.self.query.weight",
-// "classifier.bias"), as a slice of the buffer.
+// One tensor under its Hugging Face name for the config's family
+// ("bert.encoder.layer.0.attention.self.query.weight", "distilbert.transformer.layer.0.
+// attention.q_lin.weight", "classifier.out_proj.bias"), as a slice of the buffer.
 struct NamedParameter {
   std::string name;
   std::vector<int64_t> shape;
@@ -62,6 +65,9 @@ struct NamedParameter {
   size_t count;
   InitKind init;
 };
+
+// The prefix of the base model's names in the family's checkpoints ("bert.", "roberta.", …).
+std::string base_model_prefix(Family family);
 
 // Every parameter, in the buffer's order (not HF's state_dict order, which interleaves
 // layers; checkpoints are matched by name, so the order never matters to them).

@@ -18,7 +18,7 @@ namespace bertcls::model {
 namespace {
 
 // Dropout streams: 0 embeddings, 1 + 3l + {0 attention probs, 1 attention output,
-// 2 feed-forward output} for layer l, 1 + 3NL the classifier.
+// 2 feed-forward output} for layer l, 1 + 3NL the head's dense output, 2 + 3NL its input.
 constexpr int kEmbeddingStream = 0;
 int layer_stream(int layer, int which) { return 1 + 3 * layer + which; }
 
@@ -42,17 +42,19 @@ void BertWorkspace::pack(const BertConfig& c, const Batch& batch) {
   score_offsets_.assign(B + 1, 0);
   for (int b = 0; b < B; b++) {
     const int L = batch.offsets[b + 1] - batch.offsets[b];
-    if (L < 1 || L > c.max_position_embeddings)
-      throw Error("batch: sequence " + std::to_string(b) + " has " + std::to_string(L) +
-                  " tokens; the model takes 1 to max_position_embeddings = " +
-                  std::to_string(c.max_position_embeddings));
+    const int most = c.max_position_embeddings - c.position_offset;
+    if (L < 1 || L > most)
+      throw Error("batch: sequence " + std::to_string(b) + " has " + std::to_string(L) + " tokens; the model takes 1 to " +
+                  std::to_string(most) + " (max_position_embeddings " + std::to_string(c.max_position_embeddings) +
+                  (c.position_offset > 0 ? ", positions from " + std::to_string(c.position_offset) : std::string()) + ")");
     score_offsets_[b + 1] = score_offsets_[b] + (int64_t)c.num_attention_heads * L * L;
   }
   for (int t = 0; t < T; t++) {
     if (batch.ids[t] < 0 || batch.ids[t] >= c.vocab_size)
       throw Error("batch: token id " + std::to_string(batch.ids[t]) + " is outside the vocabulary of " +
                   std::to_string(c.vocab_size));
-    if (batch.type_ids[t] < 0 || batch.type_ids[t] >= c.type_vocab_size)
+    // A model without token types ignores them.
+    if (c.type_vocab_size > 0 && (batch.type_ids[t] < 0 || batch.type_ids[t] >= c.type_vocab_size))
       throw Error("batch: token type id " + std::to_string(batch.type_ids[t]) + " is outside type_vocab_size " +
                   std::to_string(c.type_vocab_size));
   }
@@ -64,12 +66,13 @@ void BertWorkspace::pack(const BertConfig& c, const Batch& batch) {
 template <typename Take>
 void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers) {
   const size_t T = offsets_.back(), B = offsets_.size() - 1, S = score_offsets_.back();
-  const size_t C = c.hidden_size, I = c.intermediate_size, K = c.num_labels;
+  const size_t C = c.hidden_size, E = c.embedding_width(), I = c.intermediate_size, K = c.num_labels;
   const bool attention_dropout = options_.dropout && c.attention_probs_dropout_prob > 0.0f;
-  a_.emb = take(T * C);
-  a_.emb_ln = take(T * C);
+  a_.emb = take(T * E);
+  a_.emb_ln = take(T * E);
   a_.emb_mean = take(T);
   a_.emb_rstd = take(T);
+  a_.emb_drop = c.projects_embeddings() ? take(T * E) : nullptr;
   a_.x0 = take(T * C);
   // Dropped attention probabilities: backward recomputes them, so all layers share one.
   a_.attd = attention_dropout ? take(S) : nullptr;
@@ -96,6 +99,7 @@ void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers) {
     la.ln2_rstd = take(T);
   }
   a_.cls = take(B * C);
+  a_.cls_drop = c.head_input_dropout() ? take(B * C) : nullptr;
   a_.pool_pre = take(B * C);
   a_.pooled = take(B * C);
   a_.pooled_drop = take(B * C);
@@ -112,6 +116,8 @@ void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers) {
   a_.dfch = take(T * I);
   a_.dcls = take(B * C);
   a_.dpool = take(B * C);
+  a_.demb = c.projects_embeddings() ? take(T * E) : nullptr;
+  a_.demb_ln = c.projects_embeddings() ? take(T * E) : nullptr;
 }
 
 std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch& batch, const StepOptions& options) {
@@ -128,13 +134,19 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
   const ParameterTensors& p = w.tensors();
   const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
   const int C = c.hidden_size, NH = c.num_attention_heads, HS = c.head_size(), I = c.intermediate_size;
-  const int K = c.num_labels;
+  const int K = c.num_labels, E = c.embedding_width();
   const Packing pk{offsets_.data(), score_offsets_.data(), B};
   const float eps = c.layer_norm_eps;
+  const float attention_output_dropout = c.attention_output_dropout() ? c.hidden_dropout_prob : 0.0f;
 
-  embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p.wte, p.wpe, p.wtt, C);
-  layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p.emb_lnw, p.emb_lnb, T, C, eps);
-  dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.x0, a_.emb_ln, (long)T * C);
+  embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p.wte, p.wpe, p.wtt, E, c.position_offset);
+  layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p.emb_lnw, p.emb_lnb, T, E, eps);
+  if (c.projects_embeddings()) {
+    dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.emb_drop, a_.emb_ln, (long)T * E);
+    linear_forward(a_.x0, a_.emb_drop, p.projw, p.projb, T, E, C);
+  } else {
+    dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.x0, a_.emb_ln, (long)T * C);
+  }
   const float* x = a_.x0;
   for (int l = 0; l < c.num_hidden_layers; l++) {
     const LayerActivations& la = a_.layers[l];
@@ -143,7 +155,7 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
                       dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
     linear_forward(la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C);
-    dropout_add_forward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), la.res1, la.res1, x, (long)T * C);
+    dropout_add_forward(dropout_site(layer_stream(l, 1), attention_output_dropout), la.res1, la.res1, x, (long)T * C);
     layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, lw.ln1w, lw.ln1b, T, C, eps);
     linear_forward(la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I);
     activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
@@ -153,10 +165,16 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, lw.ln2w, lw.ln2b, T, C, eps);
     x = la.ln2;
   }
-  // The pooler reads each sequence's first token ([CLS]).
+  // The head reads each sequence's first token ([CLS], <s>).
   for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
-  linear_forward(a_.pool_pre, a_.cls, p.poolw, p.poolb, B, C, C);
-  tanh_forward(a_.pooled, a_.pool_pre, (long)B * C);
+  const float* head_in = a_.cls;
+  if (c.head_input_dropout()) {
+    dropout_forward(dropout_site(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout), a_.cls_drop, a_.cls,
+                    (long)B * C);
+    head_in = a_.cls_drop;
+  }
+  linear_forward(a_.pool_pre, head_in, p.poolw, p.poolb, B, C, C);
+  activation_forward(c.head_activation(), a_.pooled, a_.pool_pre, (long)B * C);
   dropout_forward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.pooled_drop, a_.pooled,
                   (long)B * C);
   linear_forward(a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K);
@@ -218,15 +236,19 @@ void BertWorkspace::backward(const BertWeights& w) {
   const ParameterTensors& p = w.tensors();
   const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
   const int C = c.hidden_size, NH = c.num_attention_heads, HS = c.head_size(), I = c.intermediate_size;
-  const int K = c.num_labels;
+  const int K = c.num_labels, E = c.embedding_width();
   const Packing pk{offsets_.data(), score_offsets_.data(), B};
+  const float attention_output_dropout = c.attention_output_dropout() ? c.hidden_dropout_prob : 0.0f;
 
-  // Head: logits = clsw @ dropout(tanh(poolw @ cls + poolb)) + clsb.
+  // Head: logits = clsw @ dropout(act(poolw @ [dropout](cls) + poolb)) + clsb.
   linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K);
   dropout_backward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.dpool, a_.dpool,
                    (long)B * C);
-  tanh_backward(a_.dpool, a_.dpool, a_.pooled, (long)B * C);
-  linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, a_.cls, p.poolw, B, C, C);
+  activation_backward(c.head_activation(), a_.dpool, a_.dpool, a_.pool_pre, (long)B * C);
+  linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, c.head_input_dropout() ? a_.cls_drop : a_.cls, p.poolw, B, C, C);
+  if (c.head_input_dropout())
+    dropout_backward(dropout_site(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout), a_.dcls, a_.dcls,
+                     (long)B * C);
   std::fill_n(a_.dx, (size_t)T * C, 0.0f);
   for (int b = 0; b < B; b++) std::memcpy(a_.dx + (size_t)offsets_[b] * C, a_.dcls + (size_t)b * C, sizeof(float) * C);
 
@@ -242,16 +264,25 @@ void BertWorkspace::backward(const BertWeights& w) {
     linear_backward(a_.dln1, lg.fcw, lg.fcb, a_.dfch, la.ln1, lw.fcw, T, C, I);
     add_into(a_.dln1, a_.dres, (long)T * C);  // the residual around the feed-forward
     layernorm_backward(a_.dres, lg.ln1w, lg.ln1b, a_.dln1, la.res1, lw.ln1w, la.ln1_mean, la.ln1_rstd, T, C);
-    dropout_backward(dropout_site(layer_stream(l, 1), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
+    dropout_backward(dropout_site(layer_stream(l, 1), attention_output_dropout), a_.dproj, a_.dres, (long)T * C);
     linear_backward(a_.dctx, lg.attprojw, lg.attprojb, a_.dproj, la.ctx, lw.attprojw, T, C, C);
     attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, pk, NH, HS,
                        dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
     linear_backward(a_.dx, lg.qkvw, lg.qkvb, a_.dqkv, x, lw.qkvw, T, C, 3 * C);
     add_into(a_.dx, a_.dres, (long)T * C);  // the residual around attention
   }
-  dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.dx, a_.dx, (long)T * C);
-  layernorm_backward(a_.dres, g_.emb_lnw, g_.emb_lnb, a_.dx, a_.emb, p.emb_lnw, a_.emb_mean, a_.emb_rstd, T, C);
-  embedding_backward(g_.wte, g_.wpe, g_.wtt, a_.dres, ids_.data(), type_ids_.data(), pk, C, c.pad_token_id);
+  // d(loss)/d(embedding LayerNorm output), then through the LayerNorm into demb.
+  float* dnormed = a_.dx;
+  float* demb = a_.dres;
+  if (c.projects_embeddings()) {
+    linear_backward(a_.demb_ln, g_.projw, g_.projb, a_.dx, a_.emb_drop, p.projw, T, E, C);
+    dnormed = a_.demb_ln;
+    demb = a_.demb;
+  }
+  dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), dnormed, dnormed, (long)T * E);
+  layernorm_backward(demb, g_.emb_lnw, g_.emb_lnb, dnormed, a_.emb, p.emb_lnw, a_.emb_mean, a_.emb_rstd, T, E);
+  embedding_backward(g_.wte, g_.wpe, g_.wtt, demb, ids_.data(), type_ids_.data(), pk, E, c.pad_token_id,
+                     c.position_offset);
 }
 
 }  // namespace bertcls::model

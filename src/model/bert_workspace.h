@@ -56,6 +56,8 @@ class BertWorkspace {
   };
   struct Activations {
     float *emb, *emb_ln, *emb_mean, *emb_rstd, *x0, *attd;
+    float *emb_drop = nullptr, *demb = nullptr, *demb_ln = nullptr;  // [T, E], only when E != C
+    float* cls_drop = nullptr;  // [B, C], only for heads with a dropout on their input
     std::vector<LayerActivations> layers;  // [NL]; all alias one set when not kept for backward
     float *cls, *pool_pre, *pooled, *pooled_drop, *logits, *dlogits;
     // Backward scratch, laid out only for .backward = true.
