@@ -87,12 +87,69 @@ TEST(ModelConfigJson, ActivationsMapToWhatTheEngineComputes) {
 }
 
 TEST(ModelConfigJson, WhatCannotBeHonouredIsAnError) {
-  test::expect_error([] { parse(with(tiny(), "model_type", "roberta")); }, {"config.json", "\"model_type\"", "\"roberta\" is not a BERT model"});
+  test::expect_error([] { parse(with(tiny(), "model_type", "gpt2")); },
+                     {"config.json", "\"model_type\"", "\"gpt2\" is not a model bertcls runs",
+                      "bert, roberta, xlm-roberta, distilbert, electra"});
+  test::expect_error([] { parse(with(with(tiny(), "model_type", "distilbert"), "sinusoidal_pos_embds", true)); },
+                     {"\"sinusoidal_pos_embds\"", "not supported"});
   test::expect_error([] { parse(with(tiny(), "position_embedding_type", "relative_key")); },
                      {"\"position_embedding_type\"", "\"relative_key\" is not supported"});
   test::expect_error([] { parse(with(tiny(), "is_decoder", true)); }, {"\"is_decoder\""});
   test::expect_error([] { parse(with(tiny(), "num_attention_heads", 3)); }, {"\"num_attention_heads\"", "does not divide hidden_size 8"});
   test::expect_error([] { parse(with(tiny(), "problem_type", "ranking")); }, {"\"problem_type\"", "\"ranking\""});
+}
+
+TEST(ModelConfigJson, EachFamilyReadsItsOwnKeysAndDefaults) {
+  json roberta = with(with(with(tiny(), "model_type", "roberta"), "type_vocab_size", 1), "max_position_embeddings", 34);
+  const model::BertConfig r = parse(roberta);
+  EXPECT_EQ(r.family, model::Family::roberta);
+  EXPECT_EQ(r.pad_token_id, 1) << "RobertaConfig's default";
+  EXPECT_EQ(r.position_offset, 2) << "positions count from padding_idx + 1";
+  EXPECT_EQ(r.type_vocab_size, 1);
+  EXPECT_EQ(parse(with(roberta, "model_type", "xlm-roberta")).family, model::Family::xlm_roberta);
+
+  const json distil = {{"model_type", "distilbert"}, {"vocab_size", 100}, {"dim", 8}, {"n_layers", 3},
+                       {"n_heads", 2}, {"hidden_dim", 16}, {"activation", "relu"}, {"dropout", 0.2},
+                       {"attention_dropout", 0.3}};
+  const model::BertConfig d = parse(distil);
+  EXPECT_EQ(d.family, model::Family::distilbert);
+  EXPECT_EQ(d.hidden_size, 8);
+  EXPECT_EQ(d.num_hidden_layers, 3);
+  EXPECT_EQ(d.intermediate_size, 16);
+  EXPECT_EQ(d.hidden_act, Activation::relu);
+  EXPECT_EQ(d.type_vocab_size, 0) << "no token type embeddings";
+  EXPECT_FLOAT_EQ(d.hidden_dropout_prob, 0.2f);
+  EXPECT_FLOAT_EQ(d.attention_probs_dropout_prob, 0.3f);
+  EXPECT_FLOAT_EQ(d.classifier_dropout, 0.2f) << "seq_classif_dropout's default";
+  EXPECT_FALSE(d.attention_output_dropout());
+  EXPECT_EQ(d.head_activation(), Activation::relu);
+
+  const model::BertConfig e = parse(with(with(tiny(), "model_type", "electra"), "embedding_size", 4));
+  EXPECT_EQ(e.family, model::Family::electra);
+  EXPECT_EQ(e.embedding_width(), 4);
+  EXPECT_TRUE(e.projects_embeddings());
+  EXPECT_TRUE(e.head_input_dropout());
+  EXPECT_EQ(e.head_activation(), Activation::gelu);
+}
+
+TEST(ModelConfigJson, SavingWritesTheFamilysNamesAndArchitecture) {
+  const json distil = {{"model_type", "distilbert"}, {"vocab_size", 100}, {"dim", 8}, {"n_layers", 3},
+                       {"n_heads", 2}, {"hidden_dim", 16}, {"seq_classif_dropout", 0.25}};
+  const json saved = model_config_to_json(model_config_from_json(distil, kSource));
+  EXPECT_EQ(saved["architectures"], json({"DistilBertForSequenceClassification"}));
+  EXPECT_EQ(saved["dim"], 8);
+  EXPECT_EQ(saved["hidden_dim"], 16);
+  EXPECT_EQ(saved["seq_classif_dropout"], 0.25);
+  EXPECT_FALSE(saved.contains("hidden_size")) << "DistilBertConfig has no such key";
+  EXPECT_FALSE(saved.contains("type_vocab_size"));
+  EXPECT_EQ(parse(saved).num_hidden_layers, 3) << "reads back";
+  for (const auto& [type, architecture] : {std::pair{"roberta", "RobertaForSequenceClassification"},
+                                           std::pair{"xlm-roberta", "XLMRobertaForSequenceClassification"},
+                                           std::pair{"electra", "ElectraForSequenceClassification"}}) {
+    const json out = model_config_to_json(model_config_from_json(with(tiny(), "model_type", type), kSource));
+    EXPECT_EQ(out["architectures"], json({architecture}));
+    EXPECT_EQ(out["model_type"], type);
+  }
 }
 
 TEST(ModelConfigJson, BadValuesNameTheField) {

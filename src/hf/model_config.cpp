@@ -51,6 +51,60 @@ const char* problem_type_name(ProblemType type) {
   return "single_label_classification";
 }
 
+// How each family's config.json names the engine's numbers, and HF's defaults for them
+// (configuration_<family>.py). DistilBERT has its own names for most of them.
+struct FamilyKeys {
+  model::Family family;
+  const char* model_type;
+  const char* architecture;
+  const char *hidden_size, *num_hidden_layers, *num_attention_heads, *intermediate_size, *hidden_act,
+      *hidden_dropout, *attention_dropout, *classifier_dropout;
+  model::BertConfig defaults;
+};
+
+model::BertConfig defaults_with(int vocab, int hidden, int layers, int heads, int intermediate, int pad, int types,
+                                float eps, int embedding_size = 0) {
+  model::BertConfig c;
+  c.vocab_size = vocab;
+  c.hidden_size = hidden;
+  c.num_hidden_layers = layers;
+  c.num_attention_heads = heads;
+  c.intermediate_size = intermediate;
+  c.pad_token_id = pad;
+  c.type_vocab_size = types;
+  c.layer_norm_eps = eps;
+  c.embedding_size = embedding_size;
+  return c;
+}
+
+const std::vector<FamilyKeys>& families() {
+  using model::Family;
+  static const std::vector<FamilyKeys> table = {
+      {Family::bert, "bert", "BertForSequenceClassification", "hidden_size", "num_hidden_layers",
+       "num_attention_heads", "intermediate_size", "hidden_act", "hidden_dropout_prob",
+       "attention_probs_dropout_prob", "classifier_dropout", defaults_with(30522, 768, 12, 12, 3072, 0, 2, 1e-12f)},
+      {Family::roberta, "roberta", "RobertaForSequenceClassification", "hidden_size", "num_hidden_layers",
+       "num_attention_heads", "intermediate_size", "hidden_act", "hidden_dropout_prob",
+       "attention_probs_dropout_prob", "classifier_dropout", defaults_with(50265, 768, 12, 12, 3072, 1, 2, 1e-12f)},
+      {Family::xlm_roberta, "xlm-roberta", "XLMRobertaForSequenceClassification", "hidden_size",
+       "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act", "hidden_dropout_prob",
+       "attention_probs_dropout_prob", "classifier_dropout", defaults_with(30522, 768, 12, 12, 3072, 1, 2, 1e-12f)},
+      {Family::distilbert, "distilbert", "DistilBertForSequenceClassification", "dim", "n_layers", "n_heads",
+       "hidden_dim", "activation", "dropout", "attention_dropout", "seq_classif_dropout",
+       defaults_with(30522, 768, 6, 12, 3072, 0, 0, 1e-12f)},
+      {Family::electra, "electra", "ElectraForSequenceClassification", "hidden_size", "num_hidden_layers",
+       "num_attention_heads", "intermediate_size", "hidden_act", "hidden_dropout_prob",
+       "attention_probs_dropout_prob", "classifier_dropout", defaults_with(30522, 256, 12, 4, 1024, 0, 2, 1e-12f, 128)},
+  };
+  return table;
+}
+
+const FamilyKeys& keys_of(model::Family family) {
+  for (const FamilyKeys& k : families())
+    if (k.family == family) return k;
+  return families().front();
+}
+
 // The shortest decimal that reads back to the same float: 0.1f is "0.1", not
 // 0.10000000149011612.
 std::string decimal(float value) {
@@ -146,42 +200,60 @@ ModelConfig model_config_from_json(const json& doc, const std::string& source) {
   model::BertConfig& config = result.bert;
 
   const std::string model_type = fields.string("model_type", "bert");
-  if (model_type != "bert") fields.fail("model_type", "\"" + model_type + "\" is not a BERT model (bertcls reads \"bert\")");
+  const FamilyKeys* keys = nullptr;
+  std::string supported;
+  for (const FamilyKeys& k : families()) {
+    if (model_type == k.model_type) keys = &k;
+    supported += (supported.empty() ? "" : ", ") + std::string(k.model_type);
+  }
+  if (keys == nullptr)
+    fields.fail("model_type", "\"" + model_type + "\" is not a model bertcls runs (it runs " + supported + ")");
+  config = keys->defaults;
+  config.family = keys->family;
   const std::string position = fields.string("position_embedding_type", "absolute");
   if (position != "absolute") {
     fields.fail("position_embedding_type", "\"" + position + "\" is not supported (bertcls implements \"absolute\")");
   }
-  if (fields.boolean("is_decoder")) fields.fail("is_decoder", "a decoder (causal) BERT is not a classifier bertcls supports");
+  if (fields.boolean("is_decoder")) fields.fail("is_decoder", "a decoder (causal) model is not a classifier bertcls supports");
   if (fields.boolean("add_cross_attention")) fields.fail("add_cross_attention", "cross-attention is not supported");
+  if (fields.boolean("sinusoidal_pos_embds"))
+    fields.fail("sinusoidal_pos_embds", "fixed sinusoidal positions are not supported (bertcls trains learned ones)");
 
-  config.vocab_size = fields.positive_int("vocab_size", 30522);
-  config.hidden_size = fields.positive_int("hidden_size", 768);
-  config.num_hidden_layers = fields.positive_int("num_hidden_layers", 12);
-  config.num_attention_heads = fields.positive_int("num_attention_heads", 12);
-  config.intermediate_size = fields.positive_int("intermediate_size", 3072);
+  config.vocab_size = fields.positive_int("vocab_size", config.vocab_size);
+  config.hidden_size = fields.positive_int(keys->hidden_size, config.hidden_size);
+  config.num_hidden_layers = fields.positive_int(keys->num_hidden_layers, config.num_hidden_layers);
+  config.num_attention_heads = fields.positive_int(keys->num_attention_heads, config.num_attention_heads);
+  config.intermediate_size = fields.positive_int(keys->intermediate_size, config.intermediate_size);
   config.max_position_embeddings = fields.positive_int("max_position_embeddings", 512);
-  config.type_vocab_size = fields.positive_int("type_vocab_size", 2);
+  if (config.family != model::Family::distilbert)
+    config.type_vocab_size = fields.positive_int("type_vocab_size", config.type_vocab_size);
+  if (config.family == model::Family::electra)
+    config.embedding_size = fields.positive_int("embedding_size", config.embedding_size);
   if (config.hidden_size % config.num_attention_heads != 0) {
-    fields.fail("num_attention_heads", std::to_string(config.num_attention_heads) + " does not divide hidden_size " +
-                                           std::to_string(config.hidden_size));
+    fields.fail(keys->num_attention_heads, std::to_string(config.num_attention_heads) + " does not divide " +
+                                               keys->hidden_size + " " + std::to_string(config.hidden_size));
   }
 
-  const std::string act = fields.string("hidden_act", "gelu");
+  const std::string act = fields.string(keys->hidden_act, "gelu");
   const auto found = activations_by_name().find(act);
   if (found == activations_by_name().end()) {
-    fields.fail("hidden_act", "\"" + act + "\" is not supported (bertcls computes gelu, gelu_python, gelu_new, "
-                              "gelu_pytorch_tanh, gelu_fast, relu, silu, swish)");
+    fields.fail(keys->hidden_act, "\"" + act + "\" is not supported (bertcls computes gelu, gelu_python, gelu_new, "
+                                  "gelu_pytorch_tanh, gelu_fast, relu, silu, swish, tanh)");
   }
   config.hidden_act = found->second;
 
-  config.layer_norm_eps = fields.number("layer_norm_eps", 1e-12f, 0.0f, 1.0f);
+  // DistilBERT's LayerNorms are always nn.LayerNorm(dim, eps=1e-12).
+  if (config.family != model::Family::distilbert)
+    config.layer_norm_eps = fields.number("layer_norm_eps", config.layer_norm_eps, 0.0f, 1.0f);
   if (!(config.layer_norm_eps > 0.0f)) fields.fail("layer_norm_eps", "must be positive");
-  config.hidden_dropout_prob = fields.number("hidden_dropout_prob", 0.1f, 0.0f, 1.0f);
-  config.attention_probs_dropout_prob = fields.number("attention_probs_dropout_prob", 0.1f, 0.0f, 1.0f);
-  // BertForSequenceClassification: classifier_dropout None means hidden_dropout_prob.
-  config.classifier_dropout = fields.has("classifier_dropout")
-                                  ? fields.number("classifier_dropout", 0.0f, 0.0f, 1.0f)
-                                  : config.hidden_dropout_prob;
+  config.hidden_dropout_prob = fields.number(keys->hidden_dropout, 0.1f, 0.0f, 1.0f);
+  config.attention_probs_dropout_prob = fields.number(keys->attention_dropout, 0.1f, 0.0f, 1.0f);
+  // The heads: classifier_dropout None means hidden_dropout_prob; DistilBERT's
+  // seq_classif_dropout defaults to 0.2.
+  const float classifier_default = config.family == model::Family::distilbert ? 0.2f : config.hidden_dropout_prob;
+  config.classifier_dropout = fields.has(keys->classifier_dropout)
+                                  ? fields.number(keys->classifier_dropout, 0.0f, 0.0f, 1.0f)
+                                  : classifier_default;
 
   if (fields.has("pad_token_id")) {
     const json& pad = doc["pad_token_id"];
@@ -190,8 +262,15 @@ ModelConfig model_config_from_json(const json& doc, const std::string& source) {
                                       ", got " + pad.dump());
     }
     config.pad_token_id = pad.get<int>();
-  } else {
-    config.pad_token_id = doc.contains("pad_token_id") ? -1 : 0;  // explicit null: no padding row
+  } else if (doc.contains("pad_token_id")) {
+    config.pad_token_id = -1;  // explicit null: no padding row
+  }
+  if (config.family == model::Family::roberta || config.family == model::Family::xlm_roberta) {
+    // create_position_ids_from_input_ids: a sequence's positions start after padding_idx.
+    if (config.pad_token_id < 0) fields.fail("pad_token_id", "RoBERTa counts positions from it; it cannot be null");
+    config.position_offset = config.pad_token_id + 1;
+    if (config.max_position_embeddings <= config.position_offset)
+      fields.fail("max_position_embeddings", "leaves no position after padding_idx " + std::to_string(config.pad_token_id));
   }
 
   config.initializer_range = fields.number("initializer_range", 0.02f, 0.0f, 10.0f);
@@ -212,6 +291,8 @@ ModelConfig model_config_from_json(const json& doc, const std::string& source) {
   return result;
 }
 
+const char* architecture_name(model::Family family) { return keys_of(family).architecture; }
+
 ModelConfig read_model_config(const std::filesystem::path& config_json) {
   return model_config_from_json(read_json_strict(config_json), config_json.string());
 }
@@ -220,34 +301,41 @@ json model_config_to_json(const ModelConfig& model_config) {
   const model::BertConfig& config = model_config.bert;
   const json& source = model_config.source.is_object() ? model_config.source : json::object();
   json doc = source;
-  doc["architectures"] = {"BertForSequenceClassification"};
-  doc["model_type"] = "bert";
+  const FamilyKeys& keys = keys_of(config.family);
+  doc["architectures"] = {keys.architecture};
+  doc["model_type"] = keys.model_type;
   doc["vocab_size"] = config.vocab_size;
-  doc["hidden_size"] = config.hidden_size;
-  doc["num_hidden_layers"] = config.num_hidden_layers;
-  doc["num_attention_heads"] = config.num_attention_heads;
-  doc["intermediate_size"] = config.intermediate_size;
+  doc[keys.hidden_size] = config.hidden_size;
+  doc[keys.num_hidden_layers] = config.num_hidden_layers;
+  doc[keys.num_attention_heads] = config.num_attention_heads;
+  doc[keys.intermediate_size] = config.intermediate_size;
   doc["max_position_embeddings"] = config.max_position_embeddings;
-  doc["type_vocab_size"] = config.type_vocab_size;
-  doc["position_embedding_type"] = "absolute";
-  doc["initializer_range"] = preserved_float(source, "initializer_range", config.initializer_range);
-  doc["layer_norm_eps"] = preserved_float(source, "layer_norm_eps", config.layer_norm_eps);
-  doc["hidden_dropout_prob"] = preserved_float(source, "hidden_dropout_prob", config.hidden_dropout_prob);
-  doc["attention_probs_dropout_prob"] =
-      preserved_float(source, "attention_probs_dropout_prob", config.attention_probs_dropout_prob);
-  const bool classifier_dropout_was_null = !source.contains("classifier_dropout") || source["classifier_dropout"].is_null();
-  if (classifier_dropout_was_null && config.classifier_dropout == config.hidden_dropout_prob) {
-    doc["classifier_dropout"] = nullptr;
+  if (config.family == model::Family::distilbert) {
+    doc["sinusoidal_pos_embds"] = false;
   } else {
-    doc["classifier_dropout"] = preserved_float(source, "classifier_dropout", config.classifier_dropout);
+    doc["type_vocab_size"] = config.type_vocab_size;
+    doc["position_embedding_type"] = "absolute";
+    doc["layer_norm_eps"] = preserved_float(source, "layer_norm_eps", config.layer_norm_eps);
+  }
+  if (config.family == model::Family::electra) doc["embedding_size"] = config.embedding_width();
+  doc["initializer_range"] = preserved_float(source, "initializer_range", config.initializer_range);
+  doc[keys.hidden_dropout] = preserved_float(source, keys.hidden_dropout, config.hidden_dropout_prob);
+  doc[keys.attention_dropout] = preserved_float(source, keys.attention_dropout, config.attention_probs_dropout_prob);
+  const bool classifier_dropout_was_null =
+      !source.contains(keys.classifier_dropout) || source[keys.classifier_dropout].is_null();
+  if (config.family != model::Family::distilbert && classifier_dropout_was_null &&
+      config.classifier_dropout == config.hidden_dropout_prob) {
+    doc[keys.classifier_dropout] = nullptr;
+  } else {
+    doc[keys.classifier_dropout] = preserved_float(source, keys.classifier_dropout, config.classifier_dropout);
   }
   // Keep the source's spelling (gelu_pytorch_tanh vs gelu_new) when it means the same op.
-  const auto named = source.contains("hidden_act") && source["hidden_act"].is_string()
-                         ? activations_by_name().find(source["hidden_act"].get<std::string>())
+  const auto named = source.contains(keys.hidden_act) && source[keys.hidden_act].is_string()
+                         ? activations_by_name().find(source[keys.hidden_act].get<std::string>())
                          : activations_by_name().end();
-  doc["hidden_act"] = named != activations_by_name().end() && named->second == config.hidden_act
-                          ? named->first
-                          : std::string(activation_name(config.hidden_act));
+  doc[keys.hidden_act] = named != activations_by_name().end() && named->second == config.hidden_act
+                             ? named->first
+                             : std::string(activation_name(config.hidden_act));
   doc["pad_token_id"] = config.pad_token_id >= 0 ? json(config.pad_token_id) : json(nullptr);
   doc["torch_dtype"] = "float32";  // bertcls saves F32 weights
 

@@ -1,6 +1,7 @@
-// config.json of a Hugging Face BERT classifier <-> the engine's model::BertConfig plus
-// what a folder carries around it (label names, the keys bertcls does not interpret),
-// with HF's defaults (configuration_bert.py, configuration_utils.py). What bertcls cannot
+// config.json of a Hugging Face BERT-family classifier (model_type bert, roberta,
+// xlm-roberta, distilbert, electra) <-> the engine's model::BertConfig plus what a folder
+// carries around it (label names, the keys bertcls does not interpret), with HF's
+// defaults (configuration_<family>.py, configuration_utils.py). What bertcls cannot
 // honour exactly (another model_type, relative position embeddings, an unknown
 // hidden_act) is an error naming the file and field, never a silent approximation.
 #pragma once
@@ -30,11 +31,15 @@ struct ModelConfig {
 
 ModelConfig read_model_config(const std::filesystem::path& config_json);
 
+// transformers' class for the family's classifier ("RobertaForSequenceClassification").
+const char* architecture_name(model::Family family);
+
 // The same on a parsed document; `source` names it in error messages.
 ModelConfig model_config_from_json(const nlohmann::json& json, const std::string& source);
 
-// config.json for a fine-tuned model: the source document with the architecture fields,
-// architectures ["BertForSequenceClassification"], id2label/label2id (string keys, as HF
+// config.json for a fine-tuned model: the source document with the architecture fields
+// (under the family's own names), architectures ["<Family>ForSequenceClassification"],
+// model_type, id2label/label2id (string keys, as HF
 // writes them) and problem_type (when set) overwritten. num_labels is dropped: HF
 // derives it from id2label.
 nlohmann::json model_config_to_json(const ModelConfig& config);

@@ -13,8 +13,6 @@ namespace bertcls::hf {
 using model::NamedParameter;
 namespace {
 
-const std::string kPrefix = "bert.";
-
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -44,9 +42,9 @@ std::vector<std::string> LoadReport::warnings(const std::string& checkpoint) con
   std::vector<std::string> out;
   if (!unexpected.empty())
     out.push_back("Some weights of the model checkpoint at " + checkpoint +
-                  " were not used when initializing BertForSequenceClassification: " + python_list(unexpected));
+                  " were not used when initializing " + architecture + ": " + python_list(unexpected));
   if (!missing.empty())
-    out.push_back("Some weights of BertForSequenceClassification were not initialized from the model checkpoint at " +
+    out.push_back("Some weights of " + architecture + " were not initialized from the model checkpoint at " +
                   checkpoint + " and are newly initialized: " + python_list(missing) +
                   "\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions "
                   "and inference.");
@@ -55,25 +53,27 @@ std::vector<std::string> LoadReport::warnings(const std::string& checkpoint) con
 
 LoadReport load_state_dict(model::BertWeights& weights, const std::vector<io::NamedTensor>& tensors,
                            const std::string& source) {
+  const std::string prefix = model::base_model_prefix(weights.config().family);
   std::unordered_map<std::string, const NamedParameter*> expected;
   for (const NamedParameter& np : weights.named_parameters()) expected[np.name] = &np;
   // HF: a checkpoint none of whose keys carries the base model's prefix is a bare
   // BertModel; its keys are matched against the model's names without "bert.", and
   // reports name them that way too.
   const bool bare = std::none_of(tensors.begin(), tensors.end(),
-                                 [](const io::NamedTensor& t) { return t.name.rfind(kPrefix, 0) == 0; });
-  auto reported = [bare](const std::string& name) {
-    return bare && name.rfind(kPrefix, 0) == 0 ? name.substr(kPrefix.size()) : name;
+                                 [&prefix](const io::NamedTensor& t) { return t.name.rfind(prefix, 0) == 0; });
+  auto reported = [bare, &prefix](const std::string& name) {
+    return bare && name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
   };
 
   LoadReport report;
+  report.architecture = architecture_name(weights.config().family);
   std::set<std::string> loaded;
   float* params = weights.parameters().data();
   for (const io::NamedTensor& t : tensors) {
     // Non-persistent buffers of BertEmbeddings that older versions saved.
     if (ends_with(t.name, "embeddings.position_ids") || ends_with(t.name, "embeddings.token_type_ids")) continue;
     std::string key = fix_key(t.name);
-    if (bare && expected.count(kPrefix + key)) key = kPrefix + key;
+    if (bare && expected.count(prefix + key)) key = prefix + key;
     auto it = expected.find(key);
     if (it == expected.end()) {
       report.unexpected.push_back(t.name);

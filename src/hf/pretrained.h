@@ -21,6 +21,7 @@
 namespace bertcls::hf {
 
 struct LoadReport {
+  std::string architecture = "BertForSequenceClassification";  // as HF's warnings name the model
   std::vector<std::string> missing;     // newly initialised, named as HF names them
   std::vector<std::string> unexpected;  // in the checkpoint, not used
   // HF's two warnings ("Some weights of ... were not initialized ...", "Some weights of
