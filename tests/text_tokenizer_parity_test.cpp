@@ -3,7 +3,7 @@
 // point, and the adversarial cases, for the WordPiece tokenizers (two loaded from
 // tokenizer.json, two from vocab.txt the way BertConverter converts them) and byte-level
 // BPE (GPT-2's vocabulary in RoBERTa's layout, merges as pairs and as strings, with and
-// without add_prefix_space).
+// without add_prefix_space, and with GPT-2's ByteLevel post-processor).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -113,6 +113,13 @@ fs::path roberta_with_prefix_space() {
   });
 }
 
+// The RoBERTa layout with GPT-2's post-processor: ByteLevel, no special tokens, offsets trimmed.
+fs::path roberta_with_byte_level_post_processor() {
+  return edited_tokenizer(kRoberta, "roberta_bytelevel_post", [](nlohmann::json& j) {
+    j["post_processor"] = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}};
+  });
+}
+
 // The RoBERTa layout with its merges as "a b" strings, as tokenizers before 0.20 wrote them.
 fs::path roberta_with_string_merges() {
   return edited_tokenizer(kRoberta, "roberta_string_merges", [](nlohmann::json& j) {
@@ -137,6 +144,9 @@ Case make_case(const std::string& name) {
   if (name == "roberta_gpt2") return {name, "roberta-gpt2", kRoberta};
   if (name == "roberta_gpt2_prefix") return {name, "roberta-gpt2-prefix", roberta_with_prefix_space()};
   if (name == "roberta_gpt2_string_merges") return {name, "roberta-gpt2", roberta_with_string_merges()};
+  if (name == "roberta_gpt2_bytelevel_post") {
+    return {name, "roberta-gpt2-bytelevel-post", roberta_with_byte_level_post_processor()};
+  }
   return {name, "bert-base-uncased", without_tokenizer_json(kFixtures / "bert-base-uncased", name)};
 }
 
@@ -262,7 +272,7 @@ TEST_P(AdversarialParity, MatchesHuggingFaceOnEveryAdversarialCase) {
 INSTANTIATE_TEST_SUITE_P(Tokenizers, AdversarialParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "bert_base_uncased_added", "roberta_gpt2",
-                                           "roberta_gpt2_prefix"),
+                                           "roberta_gpt2_prefix", "roberta_gpt2_bytelevel_post"),
                          [](const auto& info) { return info.param; });
 
 class CorpusPairParity : public ::testing::TestWithParam<std::string> {};

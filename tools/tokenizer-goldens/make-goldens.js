@@ -6,7 +6,8 @@
 // Tokenizers: rubert-tiny2 and bert-base-uncased (data/, their tokenizer.json), mBERT
 // cased and uncased as transformers' BertConverter would build them from the fixture's
 // vocab.txt, and byte-level BPE: GPT-2's vocabulary in RoBERTa's layout (the fixture
-// roberta-tokenizer.js writes), as it is and with add_prefix_space.
+// roberta-tokenizer.js writes), as it is, with add_prefix_space, and with GPT-2's
+// post-processor (ByteLevel: no special tokens, offsets trimmed).
 // Corpus and code-point goldens are one line per input: "<number of tokens> <FNV-1a 64
 // of the encoding>" (see encodingKey), which keeps them small; adversarial goldens are
 // full encodings. Usage: node make-goldens.js  (from this folder, after npm install)
@@ -85,7 +86,10 @@ robertaPrefix.pre_tokenizer.add_prefix_space = true;
 robertaPrefix.post_processor.add_prefix_space = true;
 tokenizers['roberta-gpt2'] = robertaJson;
 tokenizers['roberta-gpt2-prefix'] = JSON.stringify(robertaPrefix);
-const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix']);
+const robertaBytePost = JSON.parse(robertaJson);
+robertaBytePost.post_processor = {type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true};
+tokenizers['roberta-gpt2-bytelevel-post'] = JSON.stringify(robertaBytePost);
+const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix', 'roberta-gpt2-bytelevel-post']);
 // Each tokenizer's padding token for the padding cases.
 const padToken = (name) => (name.startsWith('roberta') ? '<pad>' : '[PAD]');
 
