@@ -3,7 +3,8 @@
 // point, and the adversarial cases, for the WordPiece tokenizers (two loaded from
 // tokenizer.json, two from vocab.txt the way BertConverter converts them) and byte-level
 // BPE (GPT-2's vocabulary in RoBERTa's layout, merges as pairs and as strings, with and
-// without add_prefix_space, and with GPT-2's ByteLevel post-processor).
+// without add_prefix_space, with GPT-2's ByteLevel post-processor, and with its other
+// options turned).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -120,6 +121,16 @@ fs::path roberta_with_byte_level_post_processor() {
   });
 }
 
+// The RoBERTa layout with the other options turned: no regex split, no offset trimming,
+// lstrip and rstrip on every added token.
+fs::path roberta_with_options_turned() {
+  return edited_tokenizer(kRoberta, "roberta_options", [](nlohmann::json& j) {
+    j["pre_tokenizer"]["use_regex"] = false;
+    j["post_processor"]["trim_offsets"] = false;
+    for (auto& a : j["added_tokens"]) a["lstrip"] = a["rstrip"] = true;
+  });
+}
+
 // The RoBERTa layout with its merges as "a b" strings, as tokenizers before 0.20 wrote them.
 fs::path roberta_with_string_merges() {
   return edited_tokenizer(kRoberta, "roberta_string_merges", [](nlohmann::json& j) {
@@ -144,6 +155,7 @@ Case make_case(const std::string& name) {
   if (name == "roberta_gpt2") return {name, "roberta-gpt2", kRoberta};
   if (name == "roberta_gpt2_prefix") return {name, "roberta-gpt2-prefix", roberta_with_prefix_space()};
   if (name == "roberta_gpt2_string_merges") return {name, "roberta-gpt2", roberta_with_string_merges()};
+  if (name == "roberta_gpt2_options") return {name, "roberta-gpt2-options", roberta_with_options_turned()};
   if (name == "roberta_gpt2_bytelevel_post") {
     return {name, "roberta-gpt2-bytelevel-post", roberta_with_byte_level_post_processor()};
   }
@@ -272,7 +284,8 @@ TEST_P(AdversarialParity, MatchesHuggingFaceOnEveryAdversarialCase) {
 INSTANTIATE_TEST_SUITE_P(Tokenizers, AdversarialParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "bert_base_uncased_added", "roberta_gpt2",
-                                           "roberta_gpt2_prefix", "roberta_gpt2_bytelevel_post"),
+                                           "roberta_gpt2_prefix", "roberta_gpt2_bytelevel_post",
+                                           "roberta_gpt2_options"),
                          [](const auto& info) { return info.param; });
 
 class CorpusPairParity : public ::testing::TestWithParam<std::string> {};

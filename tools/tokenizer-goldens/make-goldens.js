@@ -6,8 +6,10 @@
 // Tokenizers: rubert-tiny2 and bert-base-uncased (data/, their tokenizer.json), mBERT
 // cased and uncased as transformers' BertConverter would build them from the fixture's
 // vocab.txt, and byte-level BPE: GPT-2's vocabulary in RoBERTa's layout (the fixture
-// roberta-tokenizer.js writes), as it is, with add_prefix_space, and with GPT-2's
-// post-processor (ByteLevel: no special tokens, offsets trimmed).
+// roberta-tokenizer.js writes), as it is, with add_prefix_space, with GPT-2's
+// post-processor (ByteLevel: no special tokens, offsets trimmed), and with the other
+// options turned (no regex split, no offset trimming, lstrip and rstrip on every added
+// token).
 // Corpus and code-point goldens are one line per input: "<number of tokens> <FNV-1a 64
 // of the encoding>" (see encodingKey), which keeps them small; adversarial goldens are
 // full encodings. Usage: node make-goldens.js  (from this folder, after npm install)
@@ -89,7 +91,13 @@ tokenizers['roberta-gpt2-prefix'] = JSON.stringify(robertaPrefix);
 const robertaBytePost = JSON.parse(robertaJson);
 robertaBytePost.post_processor = {type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true};
 tokenizers['roberta-gpt2-bytelevel-post'] = JSON.stringify(robertaBytePost);
-const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix', 'roberta-gpt2-bytelevel-post']);
+const robertaOptions = JSON.parse(robertaJson);
+robertaOptions.pre_tokenizer.use_regex = false;
+robertaOptions.post_processor.trim_offsets = false;
+for (const a of robertaOptions.added_tokens) Object.assign(a, {lstrip: true, rstrip: true});
+tokenizers['roberta-gpt2-options'] = JSON.stringify(robertaOptions);
+const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix', 'roberta-gpt2-bytelevel-post',
+  'roberta-gpt2-options']);
 // Each tokenizer's padding token for the padding cases.
 const padToken = (name) => (name.startsWith('roberta') ? '<pad>' : '[PAD]');
 
