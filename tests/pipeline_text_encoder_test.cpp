@@ -97,6 +97,23 @@ TEST(TextEncoder, ChunkStrideDefaultsToAQuarterOfTheWindow) {
   EXPECT_EQ(enc.lengths, (std::vector<int>{10, 8}));
 }
 
+TEST(TextEncoder, ByteLevelBpeTokenizerTruncatesAndChunksTheSameWay) {
+  const auto roberta = text::Tokenizer::from_directory(std::string(BERTCLS_FIXTURES) + "/tokenizers/roberta-gpt2");
+  std::vector<io::Example> ex(1);
+  ex[0].text = "a long text that needs more than eight tokens to say anything at all";
+  const text::Encoding all = roberta.encode(ex[0].text, false);
+  ASSERT_GT(all.size(), 10u);
+  const auto truncated = TextEncoder(roberta, 2048, options(8)).encode(ex, "t.csv");
+  std::vector<int32_t> want{roberta.cls_id()};
+  want.insert(want.end(), all.ids.begin(), all.ids.begin() + 6);
+  want.push_back(roberta.sep_id());
+  EXPECT_EQ(ids(truncated, 0), want);
+  const auto chunks = TextEncoder(roberta, 2048, options(8, LongTexts::Chunk, 2)).encode(ex, "t.csv");
+  EXPECT_EQ(ids(chunks, 0), want);
+  EXPECT_EQ(ids(chunks, 1).front(), roberta.cls_id());
+  EXPECT_EQ(ids(chunks, 1)[1], all.ids[4]);  // the second window starts stride 2 tokens back
+}
+
 TEST(TextEncoder, RejectAndBadStrideAreErrorsNamingTheText) {
   const TextEncoder reject(tokenizer(), 2048, options(8, LongTexts::Reject));
   test::expect_error([&] { reject.encode(examples(), "t.csv"); }, {"t.csv:3", "more than the model's maximum of 8"});

@@ -67,6 +67,16 @@ TEST(TokenizeCommand, PairOfLongTextsGivesTheOddTokenToTheSecondAsHuggingFaceDoe
   EXPECT_EQ(line["type_ids"], nlohmann::json({0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}));
 }
 
+TEST(TokenizeCommand, ByteLevelBpeTokenizerJsonWorksAsIs) {
+  const std::string roberta = std::string("--tokenizer '") + BERTCLS_FIXTURES + "/tokenizers/roberta-gpt2' ";
+  auto r = run_cli("tokenize " + roberta + "'Hello <mask>!'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"ids\":[0,15500,50264,4,2],\"type_ids\":[0,0,0,0,0],"
+            "\"tokens\":[\"<s>\",\"Hello\",\" <mask>\",\"!\",\"</s>\"],"
+            "\"offsets\":[[0,0],[0,5],[6,12],[12,13],[0,0]]}\n");
+}
+
 TEST(TokenizeCommand, InvalidUtf8NamesTheLineUnlessReplacementIsAsked) {
   fs::path in = write_file("bad.txt", "мир\nbad \xC3\x28 byte\n");
   auto r = run_cli("tokenize " + kTok + "--input '" + in.string() + "'");

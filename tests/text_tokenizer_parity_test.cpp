@@ -1,11 +1,15 @@
 // Id parity with Hugging Face's tokenizers (Rust crate, npm binding 0.23.2) on the goldens
 // tools/tokenizer-goldens/make-goldens.js wrote: all 8,065 RuTweetCorp texts, every code
-// point, and the adversarial cases, for four tokenizers (two loaded from tokenizer.json,
-// two from vocab.txt the way BertConverter converts them).
+// point, and the adversarial cases, for the WordPiece tokenizers (two loaded from
+// tokenizer.json, two from vocab.txt the way BertConverter converts them) and byte-level
+// BPE (GPT-2's vocabulary in RoBERTa's layout, merges as pairs and as strings, with and
+// without add_prefix_space, with GPT-2's ByteLevel post-processor, and with its other
+// options turned).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -78,19 +82,60 @@ fs::path without_tokenizer_json(const fs::path& src, const std::string& name) {
   return dir;
 }
 
-// bert-base-uncased plus the two added tokens make-goldens.js gives it: "Hello World"
-// matched on the normalized text, "<ent>" on the raw text.
-fs::path bert_with_added_tokens() {
-  std::ifstream in(kFixtures / "bert-base-uncased/tokenizer.json");
+// A folder holding `src`'s tokenizer.json changed by `edit`, as make-goldens.js changes it.
+fs::path edited_tokenizer(const fs::path& src, const std::string& name, const std::function<void(nlohmann::json&)>& edit) {
+  std::ifstream in(src / "tokenizer.json");
   auto j = nlohmann::json::parse(in);
-  for (auto [id, content, normalized] : {std::tuple{30522, "Hello World", true}, std::tuple{30523, "<ent>", false}}) {
-    j["added_tokens"].push_back({{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
-                                 {"rstrip", false}, {"normalized", normalized}, {"special", false}});
-  }
-  fs::path dir = fs::temp_directory_path() / ("bertcls_added_" + std::to_string(::getpid()));
+  edit(j);
+  fs::path dir = fs::temp_directory_path() / ("bertcls_" + name + "_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "tokenizer.json") << j.dump();
   return dir;
+}
+
+// bert-base-uncased plus the two added tokens make-goldens.js gives it: "Hello World"
+// matched on the normalized text, "<ent>" on the raw text.
+fs::path bert_with_added_tokens() {
+  return edited_tokenizer(kFixtures / "bert-base-uncased", "added", [](nlohmann::json& j) {
+    for (auto [id, content, normalized] : {std::tuple{30522, "Hello World", true}, std::tuple{30523, "<ent>", false}}) {
+      j["added_tokens"].push_back({{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
+                                   {"rstrip", false}, {"normalized", normalized}, {"special", false}});
+    }
+  });
+}
+
+const fs::path kRoberta = kFixtures / "roberta-gpt2";
+
+// The RoBERTa layout with add_prefix_space in the pre-tokenizer and the post-processor.
+fs::path roberta_with_prefix_space() {
+  return edited_tokenizer(kRoberta, "roberta_prefix", [](nlohmann::json& j) {
+    j["pre_tokenizer"]["add_prefix_space"] = true;
+    j["post_processor"]["add_prefix_space"] = true;
+  });
+}
+
+// The RoBERTa layout with GPT-2's post-processor: ByteLevel, no special tokens, offsets trimmed.
+fs::path roberta_with_byte_level_post_processor() {
+  return edited_tokenizer(kRoberta, "roberta_bytelevel_post", [](nlohmann::json& j) {
+    j["post_processor"] = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}};
+  });
+}
+
+// The RoBERTa layout with the other options turned: no regex split, no offset trimming,
+// lstrip and rstrip on every added token.
+fs::path roberta_with_options_turned() {
+  return edited_tokenizer(kRoberta, "roberta_options", [](nlohmann::json& j) {
+    j["pre_tokenizer"]["use_regex"] = false;
+    j["post_processor"]["trim_offsets"] = false;
+    for (auto& a : j["added_tokens"]) a["lstrip"] = a["rstrip"] = true;
+  });
+}
+
+// The RoBERTa layout with its merges as "a b" strings, as tokenizers before 0.20 wrote them.
+fs::path roberta_with_string_merges() {
+  return edited_tokenizer(kRoberta, "roberta_string_merges", [](nlohmann::json& j) {
+    for (auto& merge : j["model"]["merges"]) merge = merge[0].get<std::string>() + " " + merge[1].get<std::string>();
+  });
 }
 
 struct Case {
@@ -107,6 +152,13 @@ Case make_case(const std::string& name) {
   if (name == "mbert_uncased_vocab_txt") return {name, "mbert-uncased", mbert_dir(true)};
   if (name == "bert_base_uncased_added") return {name, "bert-base-uncased-added", bert_with_added_tokens()};
   if (name == "rubert_tiny2_vocab_txt") return {name, "rubert-tiny2", without_tokenizer_json(rubert, name)};
+  if (name == "roberta_gpt2") return {name, "roberta-gpt2", kRoberta};
+  if (name == "roberta_gpt2_prefix") return {name, "roberta-gpt2-prefix", roberta_with_prefix_space()};
+  if (name == "roberta_gpt2_string_merges") return {name, "roberta-gpt2", roberta_with_string_merges()};
+  if (name == "roberta_gpt2_options") return {name, "roberta-gpt2-options", roberta_with_options_turned()};
+  if (name == "roberta_gpt2_bytelevel_post") {
+    return {name, "roberta-gpt2-bytelevel-post", roberta_with_byte_level_post_processor()};
+  }
   return {name, "bert-base-uncased", without_tokenizer_json(kFixtures / "bert-base-uncased", name)};
 }
 
@@ -142,11 +194,12 @@ TEST_P(TokenizerParity, MatchesHuggingFaceOnEveryRuTweetCorpText) {
 INSTANTIATE_TEST_SUITE_P(Tokenizers, TokenizerParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "rubert_tiny2_vocab_txt",
-                                           "bert_base_uncased_vocab_txt"),
+                                           "bert_base_uncased_vocab_txt", "roberta_gpt2", "roberta_gpt2_string_merges"),
                          [](const auto& info) { return info.param; });
 
 // One tokenizer per normalizer setting (cased, lowercasing with and without loading
-// from vocab.txt); the corpus test above already shows both loaders build the same.
+// from vocab.txt) and byte-level BPE; the corpus test above already shows both loaders
+// build the same.
 class CodePointParity : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CodePointParity, MatchesHuggingFaceOnEveryCodePoint) {
@@ -170,7 +223,7 @@ TEST_P(CodePointParity, MatchesHuggingFaceOnEveryCodePoint) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, CodePointParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
-                                           "mbert_uncased_vocab_txt"),
+                                           "mbert_uncased_vocab_txt", "roberta_gpt2"),
                          [](const auto& info) { return info.param; });
 
 class AdversarialParity : public ::testing::TestWithParam<std::string> {};
@@ -203,7 +256,8 @@ TEST_P(AdversarialParity, MatchesHuggingFaceOnEveryAdversarialCase) {
       if (pd.contains("length")) p.fixed_length = pd["length"].get<size_t>();
       p.pad_to_multiple_of = pd.value("pad_to_multiple_of", 0);
       p.pad_left = pd.value("direction", "Right") == "Left";
-      p.pad_id = *tok.token_to_id("[PAD]");
+      p.pad_id = tok.pad_id();  // [PAD] or <pad>, as make-goldens.js picks
+      p.pad_token = tok.id_to_token(p.pad_id);
       tok.set_padding(p);
     }
     const bool special = in.value("add_special_tokens", true);
@@ -229,16 +283,24 @@ TEST_P(AdversarialParity, MatchesHuggingFaceOnEveryAdversarialCase) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, AdversarialParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
-                                           "mbert_uncased_vocab_txt", "bert_base_uncased_added"),
+                                           "mbert_uncased_vocab_txt", "bert_base_uncased_added", "roberta_gpt2",
+                                           "roberta_gpt2_prefix", "roberta_gpt2_bytelevel_post",
+                                           "roberta_gpt2_options"),
                          [](const auto& info) { return info.param; });
 
-TEST(CorpusPairParity, MatchesHuggingFaceOnRuTweetCorpPairsTruncatedTo40) {
-  Tokenizer tok = Tokenizer::from_directory(fs::path(BERTCLS_SOURCE_DIR) / "data/rubert-tiny2");
+class CorpusPairParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CorpusPairParity, MatchesHuggingFaceOnRuTweetCorpPairsTruncatedTo40) {
+  const Case c = make_case(GetParam());
+  Tokenizer tok = Tokenizer::from_directory(c.dir);
   tok.set_truncation(TruncationParams{40, TruncationStrategy::kLongestFirst, false});
   const auto texts = read_lines(kFixtures / "rutweetcorp.txt");
-  const auto golden = read_lines(kFixtures / "goldens/rubert-tiny2.corpus-pairs.txt");
+  const auto golden = read_lines(kFixtures / "goldens" / (c.golden + ".corpus-pairs.txt"));
   expect_lines(golden, texts.size() / 2, [&](size_t i) { return tok.encode_pair(texts[2 * i], texts[2 * i + 1]); });
 }
+
+INSTANTIATE_TEST_SUITE_P(Tokenizers, CorpusPairParity, ::testing::Values("rubert_tiny2", "roberta_gpt2"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace bertcls::text

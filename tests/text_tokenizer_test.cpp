@@ -74,13 +74,14 @@ TEST(Tokenizer, RefusesComponentsItDoesNotImplementAndNamesThem) {
   EXPECT_NE(error_of(with_block("normalizer", {{"type", "NFKC"}})).find("normalizer: type NFKC"), std::string::npos);
   EXPECT_NE(error_of(with_block("pre_tokenizer", {{"type", "Whitespace"}})).find("pre_tokenizer: type Whitespace"),
             std::string::npos);
-  EXPECT_NE(error_of(with_block("model", {{"type", "BPE"}, {"vocab", nlohmann::json::object()}})).find("model: type BPE"),
+  EXPECT_NE(error_of(with_block("model", {{"type", "Unigram"}, {"vocab", nlohmann::json::array()}}))
+                .find("model: type Unigram is not supported (WordPiece, BPE)"),
             std::string::npos);
-  EXPECT_NE(error_of(with_block("decoder", {{"type", "ByteLevel"}})).find("decoder: type ByteLevel"), std::string::npos);
-  EXPECT_NE(error_of(with_block("post_processor", {{"type", "RobertaProcessing"}})).find("RobertaProcessing"),
+  EXPECT_NE(error_of(with_block("decoder", {{"type", "Metaspace"}})).find("decoder: type Metaspace"), std::string::npos);
+  EXPECT_NE(error_of(with_block("post_processor", {{"type", "Sequence"}})).find("post_processor: type Sequence"),
             std::string::npos);
-  nlohmann::json lstrip = {{{"id", 103}, {"content", "[MASK]"}, {"lstrip", true}, {"special", true}}};
-  EXPECT_NE(error_of(with_block("added_tokens", lstrip)).find("lstrip"), std::string::npos);
+  nlohmann::json single_word = {{{"id", 103}, {"content", "[MASK]"}, {"single_word", true}, {"special", true}}};
+  EXPECT_NE(error_of(with_block("added_tokens", single_word)).find("single_word"), std::string::npos);
   EXPECT_NE(error_of(temp_dir("empty")).find("no tokenizer.json or vocab.txt"), std::string::npos);
 }
 

@@ -1,6 +1,7 @@
 #include "text/added_vocabulary.h"
 
 #include "common/utf8.h"
+#include "text/unicode.h"
 
 namespace bertcls::text {
 
@@ -30,6 +31,9 @@ void AddedVocabulary::add(AddedToken token, const BertNormalizer& normalizer) {
 }
 
 void AddedVocabulary::find(const char32_t* text, size_t n, bool normalized, std::vector<Match>& out) const {
+  // Whitespace as HF's \s (Unicode White_Space, which Rust's char::is_whitespace also is).
+  auto space = [&](size_t k) { return (unicode::flags(text[k]) & unicode::kSplitWhitespace) != 0; };
+  size_t previous_end = 0;  // lstrip never reaches into the previous match
   for (size_t i = 0; i < n;) {
     size_t best = 0;
     const AddedToken* found = nullptr;
@@ -45,8 +49,15 @@ void AddedVocabulary::find(const char32_t* text, size_t n, bool normalized, std:
       ++i;
       continue;
     }
-    out.push_back({static_cast<int32_t>(i), static_cast<int32_t>(i + best), found});
-    i += best;
+    size_t begin = i, end = i + best;
+    if (found->lstrip) {
+      while (begin > previous_end && space(begin - 1)) --begin;
+    }
+    if (found->rstrip) {
+      while (end < n && space(end)) ++end;
+    }
+    out.push_back({static_cast<int32_t>(begin), static_cast<int32_t>(end), found});
+    i = previous_end = end;
   }
 }
 

@@ -2,7 +2,8 @@
 // Hugging Face's AddedVocabulary finds them. Tokens with normalized=false (BERT's special
 // tokens: "[CLS]" typed in a text is the [CLS] token) are matched on the raw text;
 // normalized=true ones on the normalizer's output. Matching is leftmost-longest and
-// non-overlapping, like the crate's Aho-Corasick automaton.
+// non-overlapping, like the crate's Aho-Corasick automaton. A token with lstrip (rstrip)
+// also takes the whitespace before (after) it, as RoBERTa's " <mask>" does.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct AddedToken {
   // normalized when the token is (HF's id-to-token map holds the normalized form, its
   // token-to-id map the original).
   std::string text;
+  bool lstrip = false, rstrip = false;
 };
 
 class AddedVocabulary {

@@ -1,8 +1,11 @@
-// The "post_processor" block: TemplateProcessing, or BertProcessing (which is the
-// template "[CLS]:0 $A:0 [SEP]:0" / "[CLS]:0 $A:0 [SEP]:0 $B:1 [SEP]:1").
+// The "post_processor" block: TemplateProcessing, BertProcessing (the template
+// "[CLS]:0 $A:0 [SEP]:0" / "[CLS]:0 $A:0 [SEP]:0 $B:1 [SEP]:1"), RobertaProcessing (the
+// template "<s> $A </s>" / "<s> $A </s> </s> $B </s>", every type id 0, plus ByteLevel's
+// offset trimming), ByteLevel (the trimming alone) or none.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,13 @@ class TemplateProcessor {
   // BertProcessing's fixed template.
   static TemplateProcessor bert(const std::string& cls, int32_t cls_id, const std::string& sep,
                                 int32_t sep_id);
+  // RobertaProcessing; trim_offsets and add_prefix_space as trim_byte_level_offsets takes them.
+  static TemplateProcessor roberta(const std::string& cls, int32_t cls_id, const std::string& sep, int32_t sep_id,
+                                   bool trim_offsets, bool add_prefix_space);
+  // No post-processor: the texts as they are, the pair with type id 1.
+  static TemplateProcessor none();
+  // Trims each text's offsets as ByteLevel does (byte_level_offsets.h) before laying it out.
+  void set_offset_trimming(bool add_prefix_space) { trim_ = add_prefix_space; }
 
   // Special tokens the template adds around one text or a pair.
   size_t added_tokens(bool pair) const;
@@ -34,6 +44,7 @@ class TemplateProcessor {
 
  private:
   std::vector<Piece> single_, pair_;
+  std::optional<bool> trim_;  // set: trim offsets, with this add_prefix_space
 };
 
 }  // namespace bertcls::text

@@ -14,6 +14,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id, bool
   thread_local NormalizedText norm;
   thread_local std::vector<AddedVocabulary::Match> raw_matches, norm_matches;
   thread_local std::vector<CharSpan> words;
+  thread_local NormalizedText byte_chars;  // what the ByteLevel pre-tokenizer's words index
   thread_local std::vector<SplitEnd> splits;
   chars.clear();
   splits.clear();
@@ -26,7 +27,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id, bool
     out.push(t.id, std::move(token), offsets, type_id, false);
     splits.push_back({out.size(), true});
   };
-  // Normalizes, pre-tokenizes and WordPiece-encodes chars [begin, end) of the raw text.
+  // Normalizes, pre-tokenizes and encodes chars [begin, end) of the raw text with the model.
   auto encode_plain = [&](int32_t begin, int32_t end) {
     if (begin == end) return;
     norm.clear();
@@ -36,9 +37,16 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id, bool
     int32_t at = 0;
     auto words_of = [&](int32_t b, int32_t e) {
       words.clear();
-      bert_pre_tokenize(norm, {b, e}, words);
+      const NormalizedText* source = &norm;
+      if (byte_level_) {
+        byte_chars.clear();
+        byte_level_->pre_tokenize(norm, {b, e}, byte_chars, words);
+        source = &byte_chars;
+      } else {
+        bert_pre_tokenize(norm, {b, e}, words);
+      }
       for (CharSpan w : words) {
-        model_.tokenize(norm, w, type_id, out);
+        model_.tokenize(*source, w, type_id, out);
         splits.push_back({out.size(), false});
       }
     };
@@ -164,7 +172,8 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
       tokens.push_back(*t);
     }  // unknown ids are skipped, as HF skips them
   }
-  if (decoder_) return decoder_->decode(tokens);
+  if (const auto* d = std::get_if<WordPieceDecoder>(&decoder_)) return d->decode(tokens);
+  if (const auto* d = std::get_if<ByteLevelDecoder>(&decoder_)) return d->decode(tokens);
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) out += (i ? " " : "") + tokens[i];
   return out;

@@ -1,5 +1,6 @@
-// The WordPiece tokenizer of a Hugging Face BERT model folder, id-for-id identical to
-// Hugging Face's `tokenizers` (the Rust crate behind BertTokenizerFast).
+// The tokenizer of a Hugging Face model folder, id-for-id identical to Hugging Face's
+// `tokenizers` (the Rust crate behind BertTokenizerFast and RobertaTokenizerFast): BERT's
+// WordPiece, or GPT-2/RoBERTa's byte-level BPE.
 //
 //   auto tok = bertcls::text::Tokenizer::from_directory("data/rubert-tiny2");
 //   Encoding e = tok.encode("Привет, мир!");            // [CLS] ... [SEP]
@@ -7,8 +8,9 @@
 //
 // The pipeline mirrors tokenizer.json block by block: added-token matching
 // (added_vocabulary.h), normalizer (bert_normalizer.h), pre-tokenizer
-// (bert_pre_tokenizer.h), model (wordpiece.h), truncation and padding
-// (truncation.h), post-processor (template_processor.h), decoder (wordpiece_decoder.h).
+// (bert_pre_tokenizer.h, byte_level_pre_tokenizer.h), model (model.h: wordpiece.h,
+// bpe.h), truncation and padding (truncation.h), post-processor (template_processor.h),
+// decoder (wordpiece_decoder.h, byte_level_decoder.h).
 // README.md next to this file lists where the slow (Python) tokenizer differs.
 #pragma once
 
@@ -18,15 +20,18 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "common/utf8.h"
 #include "text/added_vocabulary.h"
 #include "text/bert_normalizer.h"
+#include "text/byte_level_decoder.h"
+#include "text/byte_level_pre_tokenizer.h"
 #include "text/encoding.h"
+#include "text/model.h"
 #include "text/template_processor.h"
 #include "text/truncation.h"
-#include "common/utf8.h"
-#include "text/wordpiece.h"
 #include "text/wordpiece_decoder.h"
 
 namespace bertcls::text {
@@ -38,7 +43,7 @@ class Tokenizer {
   static Tokenizer from_directory(const std::filesystem::path& dir);
   static Tokenizer from_tokenizer_json(const std::filesystem::path& file);
 
-  // Offsets are code-point indices into `text` (as Python's BertTokenizerFast returns
+  // Offsets are code-point indices into `text` (as Python's fast tokenizers return
   // them); special tokens get (0, 0). Truncation and padding follow the settings below,
   // which start as the tokenizer.json's truncation/padding blocks.
   Encoding encode(std::string_view text, bool add_special_tokens = true) const;
@@ -64,8 +69,9 @@ class Tokenizer {
   // Invalid UTF-8 in a text: an Error (the default) or U+FFFD per bad sequence.
   void set_invalid_utf8(InvalidUtf8Policy policy) { invalid_utf8_ = policy; }
 
-  // Tokens joined back into text by the WordPiece decoder ("##" glued, cleanup of
-  // spaces before punctuation), as tokenizer.decode does.
+  // Tokens joined back into text by the decoder (WordPiece: "##" glued, cleanup of
+  // spaces before punctuation; ByteLevel: the bytes the tokens stand for), as
+  // tokenizer.decode does.
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
 
   std::optional<int32_t> token_to_id(std::string_view token) const;
@@ -74,7 +80,7 @@ class Tokenizer {
   int32_t cls_id() const { return cls_id_; }
   int32_t sep_id() const { return sep_id_; }
   int32_t pad_id() const { return pad_id_; }
-  int32_t unk_id() const { return model_.unk_id(); }
+  int32_t unk_id() const { return model_.unk_id(); }  // -1 when the model has none
 
   // Copies the tokenizer files this tokenizer was loaded from into `dir` (each written
   // to a temporary name, then renamed), so transformers' AutoTokenizer loads the result.
@@ -84,19 +90,20 @@ class Tokenizer {
   friend class TokenizerLoader;
   Tokenizer() = default;
 
-  // One input sequence through added tokens, normalizer, pre-tokenizer and WordPiece,
+  // One input sequence through added tokens, normalizer, pre-tokenizer and model,
   // cut by HF's early exit when truncation is set (tokens_before_early_exit) and asked for.
   Encoding encode_sequence(std::string_view text, int32_t type_id, bool early_exit = true) const;
   Encoding finish(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const;
 
   AddedVocabulary added_;
-  BertNormalizer normalizer_;
-  WordPiece model_;
+  BertNormalizer normalizer_;  // a null normalizer is every step off: the identity
+  std::optional<ByteLevelPreTokenizer> byte_level_;  // none: BertPreTokenizer
+  Model model_;
   TemplateProcessor processor_;
   std::optional<TruncationParams> truncation_;
   std::optional<PaddingParams> padding_;
   InvalidUtf8Policy invalid_utf8_ = InvalidUtf8Policy::kError;
-  std::optional<WordPieceDecoder> decoder_;  // none: tokens joined by spaces
+  std::variant<std::monostate, WordPieceDecoder, ByteLevelDecoder> decoder_;  // monostate: tokens joined by spaces
   int32_t cls_id_ = -1, sep_id_ = -1, pad_id_ = -1;
   std::vector<std::filesystem::path> source_files_;  // what save_to_directory copies
 };

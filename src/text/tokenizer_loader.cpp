@@ -53,10 +53,7 @@ class TokenizerLoader {
     Tokenizer t;
     try {
       load_normalizer(j.value("normalizer", json()), t);
-      std::string pre = type_of(j.value("pre_tokenizer", json()));
-      if (pre != "BertPreTokenizer") {
-        throw Error("pre_tokenizer: type " + pre + " is not supported (only BertPreTokenizer)");
-      }
+      load_pre_tokenizer(j.value("pre_tokenizer", json()), t);
       load_model(j.at("model"), t);
       const json added = j.value("added_tokens", json::array());
       for (const json& a : added) load_added_token(a, t);
@@ -70,7 +67,7 @@ class TokenizerLoader {
       rethrow_with_context(path.string(), e);
     }
     t.source_files_ = {path};
-    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt"}) {
+    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"}) {
       if (fs::exists(path.parent_path() / extra)) t.source_files_.push_back(path.parent_path() / extra);
     }
     return t;
@@ -164,18 +161,44 @@ class TokenizerLoader {
   }
 
   static void load_normalizer(const json& n, Tokenizer& t) {
+    if (n.is_null()) {  // RoBERTa's and GPT-2's: every step off
+      t.normalizer_ = {false, false, false, false};
+      return;
+    }
     if (type_of(n) != "BertNormalizer") {
-      throw Error("normalizer: type " + type_of(n) + " is not supported (only BertNormalizer)");
+      throw Error("normalizer: type " + type_of(n) + " is not supported (BertNormalizer or null)");
     }
     const bool lower = get_or(n, "lowercase", true);
     t.normalizer_ = {get_or(n, "clean_text", true), get_or(n, "handle_chinese_chars", true),
                      get_or(n, "strip_accents", lower), lower};
   }
 
+  static void load_pre_tokenizer(const json& p, Tokenizer& t) {
+    const std::string type = type_of(p);
+    if (type == "ByteLevel") {
+      t.byte_level_ = ByteLevelPreTokenizer{get_or(p, "add_prefix_space", true), get_or(p, "use_regex", true)};
+    } else if (type != "BertPreTokenizer") {
+      throw Error("pre_tokenizer: type " + type + " is not supported (BertPreTokenizer, ByteLevel)");
+    }
+  }
+
   static void load_model(const json& m, Tokenizer& t) {
-    // Older files omit "type"; HF then recognises WordPiece by its fields.
-    const std::string type = get_or<std::string>(m, "type", m.contains("continuing_subword_prefix") ? "WordPiece" : "?");
-    if (type != "WordPiece") throw Error("model: type " + type + " is not supported (only WordPiece)");
+    // Older files omit "type"; HF then recognises the model by its fields.
+    const std::string type = get_or<std::string>(
+        m, "type", m.contains("merges") ? "BPE" : m.contains("continuing_subword_prefix") ? "WordPiece" : "?");
+    if (type == "WordPiece") {
+      t.model_ = WordPiece(read_model_vocab(m), get_or<std::string>(m, "unk_token", "[UNK]"),
+                           get_or<std::string>(m, "continuing_subword_prefix", "##"),
+                           get_or<size_t>(m, "max_input_chars_per_word", 100));
+    } else if (type == "BPE") {
+      t.model_ = load_bpe(m);
+    } else {
+      throw Error("model: type " + type + " is not supported (WordPiece, BPE)");
+    }
+  }
+
+  // model.vocab, {token: id}, as a list by id (empty strings for ids it lacks).
+  static std::vector<std::string> read_model_vocab(const json& m) {
     std::vector<std::string> vocab;
     for (const auto& [token, id_json] : m.at("vocab").items()) {
       const int64_t id = id_json.get<int64_t>();
@@ -183,19 +206,47 @@ class TokenizerLoader {
       if (static_cast<size_t>(id) >= vocab.size()) vocab.resize(id + 1);
       vocab[id] = token;
     }
-    t.model_ = WordPiece(std::move(vocab), get_or<std::string>(m, "unk_token", "[UNK]"),
-                         get_or<std::string>(m, "continuing_subword_prefix", "##"),
-                         get_or<size_t>(m, "max_input_chars_per_word", 100));
+    return vocab;
+  }
+
+  static Bpe load_bpe(const json& m) {
+    // Dropout makes tokenization random (a training-time augmentation); 0 is none, as in HF.
+    if (const double dropout = get_or(m, "dropout", 0.0); dropout != 0.0) {
+      throw Error("model.dropout: " + std::to_string(dropout) + " is not supported (only null)");
+    }
+    if (get_or(m, "byte_fallback", false)) throw Error("model.byte_fallback: true is not supported");
+    // tokenizers 0.23 writes merges as [a, b] pairs, older versions as "a b" strings.
+    std::vector<std::pair<std::string, std::string>> merges;
+    for (const json& merge : m.at("merges")) {
+      const size_t at = merges.size();
+      if (merge.is_array() && merge.size() == 2) {
+        merges.emplace_back(merge[0].get<std::string>(), merge[1].get<std::string>());
+        continue;
+      }
+      const std::string line = merge.get<std::string>();
+      if (line.starts_with("#version")) continue;  // a merges.txt header, skipped as HF skips it
+      const size_t space = line.find(' ');
+      if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
+        throw Error("model.merges[" + std::to_string(at) + "]: \"" + line + "\" is not two tokens separated by a space");
+      }
+      merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+    }
+    BpeOptions options;
+    if (auto it = m.find("unk_token"); it != m.end() && !it->is_null()) options.unk_token = it->get<std::string>();
+    options.continuing_subword_prefix = get_or<std::string>(m, "continuing_subword_prefix", "");
+    options.end_of_word_suffix = get_or<std::string>(m, "end_of_word_suffix", "");
+    options.fuse_unk = get_or(m, "fuse_unk", false);
+    options.ignore_merges = get_or(m, "ignore_merges", false);
+    return Bpe(read_model_vocab(m), merges, std::move(options));
   }
 
   static void load_added_token(const json& a, Tokenizer& t) {
     const std::string content = a.at("content").get<std::string>();
-    for (const char* flag : {"single_word", "lstrip", "rstrip"}) {
-      if (get_or(a, flag, false)) {
-        throw Error("added token \"" + content + "\": " + flag + "=true is not supported");
-      }
+    if (get_or(a, "single_word", false)) {
+      throw Error("added token \"" + content + "\": single_word=true is not supported");
     }
-    t.added_.add({content, a.at("id").get<int32_t>(), get_or(a, "special", false), get_or(a, "normalized", true), {}},
+    t.added_.add({content, a.at("id").get<int32_t>(), get_or(a, "special", false), get_or(a, "normalized", true), {},
+                  get_or(a, "lstrip", false), get_or(a, "rstrip", false)},
                  t.normalizer_);
   }
 
@@ -206,6 +257,15 @@ class TokenizerLoader {
       t.processor_ = TemplateProcessor::bert(cls, p.at("cls").at(1), sep, p.at("sep").at(1));
       t.cls_id_ = p.at("cls").at(1);
       t.sep_id_ = p.at("sep").at(1);
+    } else if (type == "RobertaProcessing") {
+      const std::string cls = p.at("cls").at(0), sep = p.at("sep").at(0);
+      t.cls_id_ = p.at("cls").at(1);
+      t.sep_id_ = p.at("sep").at(1);
+      t.processor_ = TemplateProcessor::roberta(cls, t.cls_id_, sep, t.sep_id_, get_or(p, "trim_offsets", true),
+                                                get_or(p, "add_prefix_space", true));
+    } else if (type == "ByteLevel") {  // GPT-2's: no special tokens, offsets trimmed
+      t.processor_ = TemplateProcessor::none();
+      if (get_or(p, "trim_offsets", true)) t.processor_.set_offset_trimming(get_or(p, "add_prefix_space", true));
     } else if (type == "TemplateProcessing") {
       const json& specials = p.at("special_tokens");
       auto pieces = [&](const json& list) {
@@ -238,10 +298,10 @@ class TokenizerLoader {
         (std::string(name) == "[CLS]" ? t.cls_id_ : t.sep_id_) = it->at("ids").at(0);
       }
     } else if (type == "null") {
-      // No post-processor: texts are concatenated, the pair with type id 1.
-      t.processor_ = TemplateProcessor({{true, 0, {}, {}, 0}}, {{true, 0, {}, {}, 0}, {true, 1, {}, {}, 1}});
+      t.processor_ = TemplateProcessor::none();
     } else {
-      throw Error("post_processor: type " + type + " is not supported (TemplateProcessing, BertProcessing)");
+      throw Error("post_processor: type " + type +
+                  " is not supported (TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel)");
     }
     if (t.cls_id_ < 0) t.cls_id_ = t.token_to_id("[CLS]").value_or(-1);
     if (t.sep_id_ < 0) t.sep_id_ = t.token_to_id("[SEP]").value_or(-1);
@@ -251,8 +311,10 @@ class TokenizerLoader {
     const std::string type = type_of(d);
     if (type == "WordPiece") {
       t.decoder_ = WordPieceDecoder{get_or<std::string>(d, "prefix", "##"), get_or(d, "cleanup", true)};
+    } else if (type == "ByteLevel") {
+      t.decoder_ = ByteLevelDecoder{};
     } else if (type != "null") {
-      throw Error("decoder: type " + type + " is not supported (only WordPiece)");
+      throw Error("decoder: type " + type + " is not supported (WordPiece, ByteLevel)");
     }
   }
 
@@ -270,8 +332,8 @@ class TokenizerLoader {
   }
 
   static void load_padding(const json& pd, Tokenizer& t) {
-    if (pd.is_null()) {
-      t.pad_id_ = t.token_to_id("[PAD]").value_or(-1);
+    if (pd.is_null()) {  // BERT's or RoBERTa's pad token, for callers that pad by hand
+      t.pad_id_ = t.token_to_id("[PAD]").value_or(t.token_to_id("<pad>").value_or(-1));
       return;
     }
     PaddingParams p;

@@ -25,9 +25,10 @@ struct CharMapping {
 // code space is a handful of flag-free or all-CJK blocks).
 class FlagTable {
  public:
-  FlagTable() {
+  template <size_t N>
+  explicit FlagTable(const FlagRange (&ranges)[N]) {
     std::vector<uint8_t> all(0x110000, 0);
-    for (const FlagRange& r : kFlagRanges) std::fill(all.begin() + r.first, all.begin() + r.last + 1, r.flags);
+    for (const FlagRange& r : ranges) std::fill(all.begin() + r.first, all.begin() + r.last + 1, r.flags);
     for (size_t block = 0; block < index_.size(); ++block) {
       const uint8_t* b = all.data() + block * 256;
       size_t found = blocks_.size();
@@ -76,15 +77,16 @@ class MappingTable {
   std::vector<uint32_t> start_;
 };
 
-const FlagTable& flag_table() {
-  static const FlagTable table;
-  return table;
-}
-
 }  // namespace
 
 uint8_t flags(char32_t c) {
-  return flag_table().get(c);
+  static const FlagTable table(kFlagRanges);
+  return table.get(c);
+}
+
+RegexClass regex_class(char32_t c) {
+  static const FlagTable table(kRegexClassRanges);
+  return static_cast<RegexClass>(table.get(c));
 }
 
 size_t strip_accents(char32_t c, char32_t* out) {

@@ -1,4 +1,5 @@
-// Character classes and mappings of Hugging Face's BERT pipeline, for every code point.
+// Character classes and mappings of Hugging Face's BERT pipeline, and the classes of the
+// ByteLevel pre-tokenizer's GPT-2 regex, for every code point.
 // The tables (unicode_tables.inc) are probed from the Rust crate itself by
 // tools/tokenizer-goldens/unicode-tables.js: the crate uses its own, older Unicode
 // tables, so utf8proc's categories would disagree on some characters.
@@ -31,6 +32,11 @@ inline constexpr size_t kMaxMapping = 4;
 size_t strip_accents(char32_t c, char32_t* out);
 // What lowercase turns `c` into; call only when flags(c) has kLowers.
 size_t to_lower(char32_t c, char32_t* out);
+
+// The classes GPT-2's pre-tokenizer regex tells apart, as the crate's regex engine (its
+// own Unicode version) sees them: \p{L}, \p{N}, \s, and everything else.
+enum class RegexClass : uint8_t { kOther = 0, kLetter = 1, kNumber = 2, kSpace = 3 };
+RegexClass regex_class(char32_t c);
 
 inline bool is_hangul_syllable(char32_t c) { return c >= 0xAC00 && c < 0xAC00 + 11172; }
 

@@ -11,6 +11,14 @@ const cases = [
   {text: '© ® ™ € £ ¥ ° § ¶ † ‡ • ‰ ′ ″ ← → ∑ √ ∞ ≠ ≤ ♠ ♥ ☃ ⌘ ¬ ¦ ¨ ¯ ´ ¸'},
   {text: '、。〈〉《》「」『』【】〔〕！？（）＂＃：；，．・‐‑‒–—―‖‗'},
   {text: 'a.b,c;d:e!f?g(h)i[j]k{l}m"n\'o/p\\q'},
+  {text: '!!!??? ... --- ;;; ((( ))) \'\'\' """ @@@ ### $$$ %%% ^^^ &&& *** ___ +++ === ~~~ ``` ||| \\\\ /// <<< >>>'},
+  {text: 'def f(x):\n    return x**2  # square\n\tif (a && b) { c++; } // done;;'},
+  {text: 'https://example.com/a?b=c&d=e#f user@example.org C:\\Users\\me 10:30pm 1st 2nd $9.99'},
+  // Contractions (GPT-2's regex knows 's 't 're 've 'm 'll 'd, lowercase only).
+  {text: "I'm sure you're right, we've seen it; she'll go, he'd come, it's Bob's and don't."},
+  {text: "I'M YOU'RE 'tis ''s rock'n'roll o'clock 's 'S 'll' 'd'd ' ' x' 'x"},
+  // Digits and number-like runs.
+  {text: '1234567890 3.14159 1,000,000 -42 +7 1e10 0x1F 2024-06-01 ١٢٣ ²³ ½ Ⅻ ⑩ 𝟘𝟙'},
   // Accents and combining marks, ё and й composed and decomposed, under lowercasing.
   {text: 'Café naïve résumé Ångström façade Œuvre Ærø Øre ǅungla'},
   {text: 'ёжик Ёлка йогурт ЙОД Ё Й ї Ї ў Ў'},
@@ -33,6 +41,12 @@ const cases = [
   {text: '\u0001\u0002\u0003 \u007f\u0080\u0085\u009f \ufffd replacement \ufff9\ufffa\ufffb'},
   // Unicode spaces and line breaks.
   {text: 'a\u00a0b\u2000c\u2003d\u3000e\u202ff\u205fg\u1680h\u2028i\u2029j\u0085k\tl\nm\rn\u000bo\u000cp\u180eq'},
+  // Whitespace runs: before words, digits, punctuation and the end; tabs and newlines.
+  {text: 'a  b   c\t\td\n\ne \t \n f   1  !  \u00a0 x\n'},
+  {text: '   leading and trailing   '},
+  {text: '\n\nparagraph one.\n\n\tparagraph two\r\n\r\n    indented     '},
+  // Byte-level alphabet characters typed in a text.
+  {text: 'ĠĠ Ġhello Ċ ĉ Ā ÿ ¡ ¬ ® \u00ad Ń ł'},
   // Words longer than max_input_chars_per_word (100 characters).
   {text: 'a'.repeat(100) + ' ' + 'b'.repeat(101) + ' ' + 'ж'.repeat(101) + ' ' + 'x'.repeat(100) + '!'},
   {text: 'supercalifragilistic'.repeat(6) + ' e\u0301'.repeat(3) + ' ' + 'é'.repeat(60) + 'e\u0301'.repeat(30)},
@@ -43,6 +57,10 @@ const cases = [
   {text: '[CLS] hello [SEP] world [MASK][PAD][UNK]'},
   {text: '[SEP][SEP]x[SEP]y [[SEP]] [SEP [cls] [Sep] [ SEP ] Привет [MASK] мир'},
   {text: '[MASK]', add_special_tokens: false},
+  {text: 'Hello <mask>! Hello   <mask> x <mask><mask> a<mask>b\t<mask>'},
+  {text: '<s>text</s>  world <pad>x<unk>y <s> </s> <mask>', pair: ' <mask> second <s>'},
+  {text: '<mask>', add_special_tokens: false},
+  {text: '  <mask>  ', truncation: {max_length: 3}},
   // Added tokens matched after normalization (bert-base-uncased-added only).
   {text: 'Say HELLO WORLD, hello   world and Hello World! <ent>x<ent> <ENT> hello world', pair: 'héllo wörld'},
   // Empty and whitespace-only texts.
@@ -55,6 +73,7 @@ const cases = [
   // Texts over 512 tokens (rubert-tiny2's tokenizer.json truncates at 512).
   {text: (corpusLine + ' ').repeat(40)},
   {text: 'word, '.repeat(300)},
+  {text: 'a'.repeat(300) + ' ' + '😀'.repeat(50) + ' ' + 'ab'.repeat(100)},
   // Without special tokens.
   {text: 'Привет, мир!', add_special_tokens: false},
   // Pairs.

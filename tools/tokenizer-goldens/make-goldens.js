@@ -3,9 +3,13 @@
 //   - every text of data/rutweetcorp (copied to rutweetcorp.txt), and pairs of them;
 //   - every code point, in 256-code-point blocks of words "a<c>a";
 //   - the adversarial cases of adversarial.js (written to adversarial.jsonl).
-// Tokenizers: rubert-tiny2 and bert-base-uncased (data/, their tokenizer.json), and mBERT
+// Tokenizers: rubert-tiny2 and bert-base-uncased (data/, their tokenizer.json), mBERT
 // cased and uncased as transformers' BertConverter would build them from the fixture's
-// vocab.txt.
+// vocab.txt, and byte-level BPE: GPT-2's vocabulary in RoBERTa's layout (the fixture
+// roberta-tokenizer.js writes), as it is, with add_prefix_space, with GPT-2's
+// post-processor (ByteLevel: no special tokens, offsets trimmed), and with the other
+// options turned (no regex split, no offset trimming, lstrip and rstrip on every added
+// token).
 // Corpus and code-point goldens are one line per input: "<number of tokens> <FNV-1a 64
 // of the encoding>" (see encodingKey), which keeps them small; adversarial goldens are
 // full encodings. Usage: node make-goldens.js  (from this folder, after npm install)
@@ -76,7 +80,26 @@ const tokenizers = {
   'mbert-uncased': bertConverter(mbertVocab, true),
   'bert-base-uncased-added': JSON.stringify(withAdded),
 };
-const adversarialOnly = new Set(['bert-base-uncased-added']);
+// The RoBERTa layout with add_prefix_space, as RobertaTokenizerFast(add_prefix_space=True)
+// converts it (pre-tokenizer and post-processor both).
+const robertaJson = fs.readFileSync(path.join(out, 'roberta-gpt2/tokenizer.json'), 'utf8');
+const robertaPrefix = JSON.parse(robertaJson);
+robertaPrefix.pre_tokenizer.add_prefix_space = true;
+robertaPrefix.post_processor.add_prefix_space = true;
+tokenizers['roberta-gpt2'] = robertaJson;
+tokenizers['roberta-gpt2-prefix'] = JSON.stringify(robertaPrefix);
+const robertaBytePost = JSON.parse(robertaJson);
+robertaBytePost.post_processor = {type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true};
+tokenizers['roberta-gpt2-bytelevel-post'] = JSON.stringify(robertaBytePost);
+const robertaOptions = JSON.parse(robertaJson);
+robertaOptions.pre_tokenizer.use_regex = false;
+robertaOptions.post_processor.trim_offsets = false;
+for (const a of robertaOptions.added_tokens) Object.assign(a, {lstrip: true, rstrip: true});
+tokenizers['roberta-gpt2-options'] = JSON.stringify(robertaOptions);
+const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix', 'roberta-gpt2-bytelevel-post',
+  'roberta-gpt2-options']);
+// Each tokenizer's padding token for the padding cases.
+const padToken = (name) => (name.startsWith('roberta') ? '<pad>' : '[PAD]');
 
 // --- encoding key and hash (tests/text_tokenizer_parity_test.cpp computes the same) -------
 function encodingKey(e) {
@@ -128,7 +151,8 @@ function codepointBlock(block) {
       }
       if (c.padding) {
         u.setPadding({maxLength: c.padding.length, padToMultipleOf: c.padding.pad_to_multiple_of,
-          direction: (c.padding.direction || 'Right').toLowerCase(), padId: u.tokenToId('[PAD]'), padToken: '[PAD]'});
+          direction: (c.padding.direction || 'Right').toLowerCase(), padId: u.tokenToId(padToken(name)),
+          padToken: padToken(name)});
       }
       try {
         const e = await u.encode(c.text, c.pair === undefined ? null : c.pair,
@@ -145,10 +169,12 @@ function codepointBlock(block) {
     process.stderr.write(`${name}: ${lines.length} adversarial cases\n`);
   }
 
-  // Corpus pairs with truncation, on the product's tokenizer.
-  const t = tk.Tokenizer.fromString(tokenizers['rubert-tiny2']);
-  t.setTruncation(40, {strategy: 'LongestFirst'});
-  const pairs = [];
-  for (let i = 0; i + 1 < texts.length; i += 2) pairs.push(hashLine(await t.encode(texts[i], texts[i + 1])));
-  fs.writeFileSync(path.join(out, 'goldens/rubert-tiny2.corpus-pairs.txt'), pairs.join('\n') + '\n');
+  // Corpus pairs with truncation, on the product's tokenizer and on byte-level BPE.
+  for (const name of ['rubert-tiny2', 'roberta-gpt2']) {
+    const t = tk.Tokenizer.fromString(tokenizers[name]);
+    t.setTruncation(40, {strategy: 'LongestFirst'});
+    const pairs = [];
+    for (let i = 0; i + 1 < texts.length; i += 2) pairs.push(hashLine(await t.encode(texts[i], texts[i + 1])));
+    fs.writeFileSync(path.join(out, `goldens/${name}.corpus-pairs.txt`), pairs.join('\n') + '\n');
+  }
 })();

@@ -3,7 +3,9 @@
 // removes or turns into a space, which it treats as CJK, what strip_accents and
 // lowercase map each character to, and which characters BertPreTokenizer splits on.
 // The crate classifies with its own (older) Unicode tables, so these are taken from it
-// rather than from utf8proc. Usage: node unicode-tables.js > ../../src/text/unicode_tables.inc
+// rather than from utf8proc. It also writes the classes the ByteLevel pre-tokenizer's
+// GPT-2 regex sees (\p{L}, \p{N}, \s, anything else), from the crate's regex engine.
+// Usage: node unicode-tables.js > ../../src/text/unicode_tables.inc
 'use strict';
 const tk = require('tokenizers');
 
@@ -14,10 +16,22 @@ const chinese = only({handleChineseChars: true});
 const strip = only({stripAccents: true});
 const lower = only({lowercase: true});
 const pre = tk.bertPreTokenizer();
+const byteLevel = tk.byteLevelPreTokenizer(false, true);
 
 // Bit flags; src/text/unicode.h declares the same values.
 const REMOVED = 1, SPACE = 2, CJK = 4, SPLIT_WHITESPACE = 8, SPLIT_PUNCT = 16, STRIP_MAPS = 32, LOWERS = 64,
   STRIP_DROPS = 128;
+
+// GPT-2 regex classes; src/text/unicode.h's RegexClass declares the same values. A
+// character is in the class of the probe it joins into one piece: 'a' + c is one piece
+// only for a letter (' ?\p{L}+'), '1' + c for a number, '!' + c for "other"
+// (' ?[^\s\p{L}\p{N}]+'), '\t' + c for whitespace ('\s+').
+const REGEX_PROBES = [['a', 1], ['1', 2], ['!', 0], ['\t', 3]];
+function regexClass(c, cp) {
+  const joined = REGEX_PROBES.filter(([p]) => byteLevel.preTokenizeString(p + c).length === 1);
+  if (joined.length !== 1) throw new Error(`U+${cp.toString(16)}: GPT-2 regex class ambiguous`);
+  return joined[0][1];
+}
 
 // Hangul syllables decompose by arithmetic (Unicode 3.12); the C++ side computes them, and
 // this checks that the crate agrees for every syllable instead of listing 11,172 of them.
@@ -30,6 +44,7 @@ function hangulNfd(cp) {
 
 const ranges = [];  // [first, last, flags]
 const stripMap = [], lowerMap = [];
+const classRanges = [];  // [first, last, class], class 0 (other) left out
 for (let cp = 0; cp <= 0x10FFFF; cp++) {
   if (cp >= 0xD800 && cp <= 0xDFFF) continue;  // not encodable in UTF-8
   const c = String.fromCodePoint(cp);
@@ -59,6 +74,10 @@ for (let cp = 0; cp <= 0x10FFFF; cp++) {
   const last = ranges[ranges.length - 1];
   if (last && last[2] === f && last[1] === cp - 1) last[1] = cp;
   else if (f !== 0) ranges.push([cp, cp, f]);
+  const k = regexClass(c, cp);
+  const lastClass = classRanges[classRanges.length - 1];
+  if (lastClass && lastClass[2] === k && lastClass[1] === cp - 1) lastClass[1] = cp;
+  else if (k !== 0) classRanges.push([cp, cp, k]);
 }
 
 const hex = (n) => '0x' + n.toString(16).toUpperCase();
@@ -70,6 +89,10 @@ out.push('// Code points absent from kFlagRanges have no flag; Hangul syllables 
 out.push(`static constexpr FlagRange kFlagRanges[] = {`);
 for (const [a, b, f] of ranges) out.push(`  {${hex(a)}, ${hex(b)}, ${f}},`);
 out.push('};');
+out.push('// GPT-2 regex classes (RegexClass); code points absent are kOther.');
+out.push(`static constexpr FlagRange kRegexClassRanges[] = {`);
+for (const [a, b, k] of classRanges) out.push(`  {${hex(a)}, ${hex(b)}, ${k}},`);
+out.push('};');
 for (const [name, map] of [['kStripAccentsMap', stripMap], ['kLowercaseMap', lowerMap]]) {
   out.push(`static constexpr CharMapping ${name}[] = {`);
   for (let i = 0; i < map.length; i += 4) {
@@ -78,4 +101,4 @@ for (const [name, map] of [['kStripAccentsMap', stripMap], ['kLowercaseMap', low
   out.push('};');
 }
 process.stdout.write(out.join('\n') + '\n');
-process.stderr.write(`${ranges.length} ranges, ${stripMap.length} strip, ${lowerMap.length} lower\n`);
+process.stderr.write(`${ranges.length} ranges, ${classRanges.length} regex class ranges, ${stripMap.length} strip, ${lowerMap.length} lower\n`);
