@@ -53,6 +53,10 @@ TEST(TrainOptimizer, WeightDecayGroupsFollowTrainerNaming) {
   EXPECT_FALSE(trainer_applies_weight_decay("bert.encoder.layer.3.output.LayerNorm.weight"));
   EXPECT_FALSE(trainer_applies_weight_decay("bert.encoder.layer.3.output.LayerNorm.bias"));
   EXPECT_FALSE(trainer_applies_weight_decay("classifier.bias"));
+  // DistilBERT's LayerNorm modules, which the Trainer finds by type.
+  EXPECT_FALSE(trainer_applies_weight_decay("distilbert.transformer.layer.0.sa_layer_norm.weight"));
+  EXPECT_FALSE(trainer_applies_weight_decay("distilbert.transformer.layer.0.output_layer_norm.weight"));
+  EXPECT_TRUE(trainer_applies_weight_decay("distilbert.transformer.layer.0.ffn.lin1.weight"));
 }
 
 TEST(TrainOptimizer, MatchesPyTorchTrajectories) {

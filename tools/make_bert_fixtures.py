@@ -47,28 +47,43 @@ def generated_weight(name, shape, seed=SEED):
         key = mix64(mix64(np.array([seed], dtype=np.uint64)) ^ np.uint64(fnv1a64(name)))
         idx = np.arange(int(np.prod(shape)), dtype=np.uint64)
         u = (mix64(key ^ mix64(idx)) >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
-    base = np.float32(1.0 if name.endswith("LayerNorm.weight") else 0.0)
+    base = np.float32(1.0 if name.endswith("LayerNorm.weight") or name.endswith("layer_norm.weight") else 0.0)
     return (base + (np.float32(2.0) * u - np.float32(1.0)) * np.float32(0.125)).reshape(shape)
 
 
 def hf_names(d):
-    """(name, shape) of BertForSequenceClassification's state_dict, in HF's order."""
-    C, I, K = d["hidden_size"], d["intermediate_size"], len(d["id2label"])
-    out = [("bert.embeddings.word_embeddings.weight", (d["vocab_size"], C)),
-           ("bert.embeddings.position_embeddings.weight", (d["max_position_embeddings"], C)),
-           ("bert.embeddings.token_type_embeddings.weight", (d["type_vocab_size"], C)),
-           ("bert.embeddings.LayerNorm.weight", (C,)), ("bert.embeddings.LayerNorm.bias", (C,))]
-    for l in range(d["num_hidden_layers"]):
-        p = "bert.encoder.layer.%d." % l
-        for proj in ("query", "key", "value"):
-            out += [(p + "attention.self.%s.weight" % proj, (C, C)), (p + "attention.self.%s.bias" % proj, (C,))]
-        out += [(p + "attention.output.dense.weight", (C, C)), (p + "attention.output.dense.bias", (C,)),
-                (p + "attention.output.LayerNorm.weight", (C,)), (p + "attention.output.LayerNorm.bias", (C,)),
-                (p + "intermediate.dense.weight", (I, C)), (p + "intermediate.dense.bias", (I,)),
-                (p + "output.dense.weight", (C, I)), (p + "output.dense.bias", (C,)),
-                (p + "output.LayerNorm.weight", (C,)), (p + "output.LayerNorm.bias", (C,))]
-    out += [("bert.pooler.dense.weight", (C, C)), ("bert.pooler.dense.bias", (C,)),
-            ("classifier.weight", (K, C)), ("classifier.bias", (K,))]
+    """(name, shape) of the family's <Family>ForSequenceClassification state_dict, in HF's order."""
+    family = d.get("model_type", "bert")
+    distil = family == "distilbert"
+    C = d["dim" if distil else "hidden_size"]
+    I = d["hidden_dim" if distil else "intermediate_size"]
+    NL = d["n_layers" if distil else "num_hidden_layers"]
+    E = d.get("embedding_size", C) if family == "electra" else C
+    K = len(d["id2label"])
+    base = {"bert": "bert.", "roberta": "roberta.", "xlm-roberta": "roberta.", "distilbert": "distilbert.",
+            "electra": "electra."}[family]
+    out = [(base + "embeddings.word_embeddings.weight", (d["vocab_size"], E)),
+           (base + "embeddings.position_embeddings.weight", (d["max_position_embeddings"], E))]
+    if not distil:
+        out.append((base + "embeddings.token_type_embeddings.weight", (d["type_vocab_size"], E)))
+    out += [(base + "embeddings.LayerNorm.weight", (E,)), (base + "embeddings.LayerNorm.bias", (E,))]
+    if E != C:
+        out += [(base + "embeddings_project.weight", (C, E)), (base + "embeddings_project.bias", (C,))]
+    if distil:
+        names = ["attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin", "sa_layer_norm",
+                 "ffn.lin1", "ffn.lin2", "output_layer_norm"]
+        layers = base + "transformer.layer.%d."
+    else:
+        names = ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                 "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm"]
+        layers = base + "encoder.layer.%d."
+    shapes = [(C, C), (C, C), (C, C), (C, C), (C,), (I, C), (C, I), (C,)]
+    for l in range(NL):
+        for n, shape in zip(names, shapes):
+            out += [(layers % l + n + ".weight", shape), (layers % l + n + ".bias", (shape[0],))]
+    dense, head = {"bert": ("bert.pooler.dense", "classifier"), "distilbert": ("pre_classifier", "classifier")}.get(
+        family, ("classifier.dense", "classifier.out_proj"))
+    out += [(dense + ".weight", (C, C)), (dense + ".bias", (C,)), (head + ".weight", (K, C)), (head + ".bias", (K,))]
     return out
 
 
@@ -84,8 +99,30 @@ def config(vocab, hidden, layers, heads, inter, positions, labels, **extra):
     return d
 
 
+def family_config(family, vocab, hidden, layers, heads, inter, positions, labels, **extra):
+    """config.json of a non-BERT family, with its own key names (DistilBERT's differ)."""
+    if family == "distilbert":
+        d = {"architectures": ["DistilBertForSequenceClassification"], "model_type": "distilbert",
+             "activation": "gelu", "attention_dropout": 0.1, "dim": hidden, "dropout": 0.1, "hidden_dim": inter,
+             "initializer_range": 0.02, "max_position_embeddings": positions, "n_heads": heads, "n_layers": layers,
+             "pad_token_id": 0, "seq_classif_dropout": 0.2, "sinusoidal_pos_embds": False, "vocab_size": vocab,
+             "id2label": {str(i): n for i, n in enumerate(labels)}, "label2id": {n: i for i, n in enumerate(labels)}}
+    else:
+        architecture = {"roberta": "RobertaForSequenceClassification", "electra": "ElectraForSequenceClassification"}
+        d = config(vocab, hidden, layers, heads, inter, positions, labels, model_type=family,
+                   architectures=[architecture[family]])
+    d.update(extra)
+    return d
+
+
 MODELS = {
     "micro": config(99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"]),
+    # RoBERTa: padding_idx 1, positions from 2 (so 42 rows for 40 tokens), one token type.
+    "micro_roberta": family_config("roberta", 99, 32, 2, 4, 37, 42, ["neg", "neu", "pos"], pad_token_id=1,
+                                   type_vocab_size=1, layer_norm_eps=1e-5),
+    "micro_distilbert": family_config("distilbert", 99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"]),
+    # ELECTRA: embeddings of 16 projected to the hidden 32.
+    "micro_electra": family_config("electra", 99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"], embedding_size=16),
     "micro_regression": config(99, 32, 2, 4, 37, 40, ["score"]),
     # rubert-tiny2's architecture (hidden 312, 3 layers, 12 heads, intermediate 600,
     # 2048 positions) with the vocabulary cut from 83,828 to 512 rows.
@@ -132,15 +169,15 @@ def build_models():
     ref.write_safetensors(os.path.join(folder, "model.safetensors"), out)
 
 
-def padded_batch(rng, vocab, lengths, S, pair_at=None, pad_id_inside=False):
-    """input_ids, token_type_ids, attention_mask [B, S]: right-padded, [CLS]=2 first, ids
-    of real tokens from 1 (0 is the pad); pair_at[b] > 0 starts segment B there."""
+def padded_batch(rng, vocab, lengths, S, pair_at=None, pad_id_inside=False, pad=0):
+    """input_ids, token_type_ids, attention_mask [B, S]: right-padded with `pad`, [CLS]=2
+    first, ids of real tokens above the pad; pair_at[b] > 0 starts segment B there."""
     B = len(lengths)
-    ids = np.zeros((B, S), np.int64)
+    ids = np.full((B, S), pad, np.int64)
     types = np.zeros((B, S), np.int64)
     mask = np.zeros((B, S), np.int64)
     for b, L in enumerate(lengths):
-        ids[b, :L] = rng.integers(1, vocab, L)
+        ids[b, :L] = rng.integers(pad + 1, vocab, L)
         ids[b, 0] = 2
         mask[b, :L] = 1
         if pair_at is not None and pair_at[b] > 0:
@@ -159,6 +196,9 @@ CASES = [
     ("tiny2_single_pairs", "tiny2_single", [40, 23, 7, 31], 40, [20, 12, 0, 15], "class", None, False),
     ("tiny2_multi_label", "tiny2_multi", [20, 9, 14], 20, None, "float", None, False),
     ("tiny2_regression", "tiny2_regression", [16, 5, 12], 16, [8, 0, 6], "float", None, False),
+    ("roberta_single_padded", "micro_roberta", [12, 5, 9, 1], 12, None, "class", None, False),
+    ("distilbert_single_padded", "micro_distilbert", [12, 5, 9, 1], 12, None, "class", None, True),
+    ("electra_pairs", "micro_electra", [14, 6, 10], 14, [8, 3, 6], "class", None, False),
 ]
 GRAD_SAMPLES = 64
 
@@ -168,7 +208,7 @@ def build_case(name, model, lengths, S, pairs, kind, weights, pad_inside):
     cfg = ref.Config(d)
     params = {n: torch.from_numpy(generated_weight(n, s)).requires_grad_(True) for n, s in hf_names(d)}
     rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
-    ids, types, mask = padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside)
+    ids, types, mask = padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside, cfg.pad)
     B, K = len(lengths), cfg.num_labels
     if kind == "class":
         labels = torch.from_numpy(rng.integers(0, K, B))

@@ -19,7 +19,7 @@ enum class Activation { gelu, gelu_tanh, relu, silu, tanh };
 //   distilbert  DistilBertForSequenceClassification: no token types, no attention-output
 //               dropout, head pre_classifier -> ReLU -> dropout -> classifier
 //   electra     ElectraForSequenceClassification: embeddings of embedding_size projected to
-//               hidden_size, head dropout -> dense -> gelu -> dropout -> out_proj
+//               hidden_size, head dropout -> dense -> hidden_act -> dropout -> out_proj
 enum class Family { bert, roberta, xlm_roberta, distilbert, electra };
 
 // HF's problem_type: chooses the loss of BertForSequenceClassification.
@@ -51,6 +51,8 @@ struct BertConfig {
 
   int head_size() const { return hidden_size / num_attention_heads; }
   int embedding_width() const { return embedding_size > 0 ? embedding_size : hidden_size; }
+  // The longest sequence the position embeddings hold.
+  int max_sequence_length() const { return max_position_embeddings - position_offset; }
   bool projects_embeddings() const { return embedding_width() != hidden_size; }
   // Dropout after each layer's attention output projection (all but DistilBERT).
   bool attention_output_dropout() const { return family != Family::distilbert; }
@@ -60,9 +62,9 @@ struct BertConfig {
   }
   Activation head_activation() const {
     if (family == Family::distilbert) return Activation::relu;
-    // transformers' ElectraClassificationHead: "although BERT uses tanh here, it seems
-    // Electra authors used gelu here".
-    if (family == Family::electra) return Activation::gelu;
+    // transformers' ElectraClassificationHead: get_activation(config.hidden_act) (older
+    // versions hard-coded "gelu", every ELECTRA checkpoint's hidden_act).
+    if (family == Family::electra) return hidden_act;
     return Activation::tanh;
   }
 };

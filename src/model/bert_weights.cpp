@@ -11,9 +11,14 @@ namespace {
 
 void validate_config(const BertConfig& c) {
   if (c.vocab_size <= 0 || c.hidden_size <= 0 || c.num_hidden_layers <= 0 || c.num_attention_heads <= 0 ||
-      c.intermediate_size <= 0 || c.max_position_embeddings <= 0 || c.type_vocab_size <= 0)
-    throw Error("config: vocab_size, hidden_size, num_hidden_layers, num_attention_heads, intermediate_size, "
-                "max_position_embeddings and type_vocab_size must be positive");
+      c.intermediate_size <= 0 || c.max_position_embeddings <= 0)
+    throw Error("config: vocab_size, hidden_size, num_hidden_layers, num_attention_heads, intermediate_size and "
+                "max_position_embeddings must be positive");
+  // DistilBERT has no token types; every other family has at least one.
+  if (c.type_vocab_size < 0 || (c.type_vocab_size == 0 && c.family != Family::distilbert))
+    throw Error("config: type_vocab_size must be positive, got " + std::to_string(c.type_vocab_size));
+  if (c.embedding_size < 0 || c.position_offset < 0 || c.position_offset >= c.max_position_embeddings)
+    throw Error("config: embedding_size must not be negative, and position_offset below max_position_embeddings");
   if (c.hidden_size % c.num_attention_heads != 0)
     throw Error("config: hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_attention_heads));

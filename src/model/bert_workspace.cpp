@@ -42,7 +42,7 @@ void BertWorkspace::pack(const BertConfig& c, const Batch& batch) {
   score_offsets_.assign(B + 1, 0);
   for (int b = 0; b < B; b++) {
     const int L = batch.offsets[b + 1] - batch.offsets[b];
-    const int most = c.max_position_embeddings - c.position_offset;
+    const int most = c.max_sequence_length();
     if (L < 1 || L > most)
       throw Error("batch: sequence " + std::to_string(b) + " has " + std::to_string(L) + " tokens; the model takes 1 to " +
                   std::to_string(most) + " (max_position_embeddings " + std::to_string(c.max_position_embeddings) +

@@ -26,7 +26,7 @@ ClassifierModel::ClassifierModel(std::filesystem::path dir, hf::ModelConfig conf
     : dir_(std::move(dir)),
       config_(std::move(config)),
       weights_(std::move(weights)),
-      encoder_(std::move(tokenizer), static_cast<std::size_t>(weights_.config().max_position_embeddings), text),
+      encoder_(std::move(tokenizer), static_cast<std::size_t>(weights_.config().max_sequence_length()), text),
       warnings_(std::move(warnings)) {}
 
 ScoreFunction ClassifierModel::score_function() const {

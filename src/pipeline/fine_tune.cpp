@@ -167,7 +167,7 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
   }
   // The encoder's tokenizer is also the one saved with every model folder.
   const pipeline::TextEncoder encoder(text::Tokenizer::from_directory(source),
-                                      static_cast<std::size_t>(model->config().max_position_embeddings), o.text);
+                                      static_cast<std::size_t>(model->config().max_sequence_length()), o.text);
   const train::EncodedExamples train_encoded = encoder.encode(data.train, data.train_name);
   const train::EncodedExamples valid_encoded = encoder.encode(data.valid, data.valid_name);
   say(std::to_string(data.train.size()) + " training and " + std::to_string(data.valid.size()) + " validation examples, " +

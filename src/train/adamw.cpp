@@ -14,7 +14,8 @@ namespace bertcls::train {
 bool trainer_applies_weight_decay(std::string_view name) {
   std::string lower(name);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("bias") == std::string::npos && lower.find("layernorm") == std::string::npos;
+  return lower.find("bias") == std::string::npos && lower.find("layernorm") == std::string::npos &&
+         lower.find("layer_norm") == std::string::npos;
 }
 
 AdamWOptions AdamWOptions::transformers_no_bias_correction() {

@@ -29,8 +29,9 @@ struct ParamSegment {
 
 // Hugging Face Trainer's parameter groups (Trainer.get_decay_parameter_names): weight decay
 // goes to every parameter except those of LayerNorm modules and those whose name contains
-// "bias". BERT names its LayerNorm modules "LayerNorm"; newer transformers versions match
-// "layernorm" case-insensitively, which gives the same split for BERT.
+// "bias". BERT, RoBERTa and ELECTRA name their LayerNorm modules "LayerNorm", DistilBERT
+// "sa_layer_norm" and "output_layer_norm" (the Trainer finds them by type); newer
+// transformers versions match "layernorm" case-insensitively, which gives the same split.
 bool trainer_applies_weight_decay(std::string_view name);
 
 struct AdamWOptions {

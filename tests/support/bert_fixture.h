@@ -30,7 +30,7 @@ inline void fill_generated_weights(model::BertClassifier& model, uint64_t seed =
   float* params = model.parameters().data();
   for (const model::NamedParameter& np : model.named_parameters()) {
     const tensor::CounterRng rng(seed, fnv1a64(np.name));
-    const bool layernorm_weight = np.name.size() >= 16 && np.name.ends_with("LayerNorm.weight");
+    const bool layernorm_weight = np.name.ends_with("LayerNorm.weight") || np.name.ends_with("layer_norm.weight");
     const float base = layernorm_weight ? 1.0f : 0.0f;
     for (size_t i = 0; i < np.count; i++) params[np.offset + i] = base + (2.0f * rng.uniform(i) - 1.0f) * 0.125f;
   }
