@@ -8,10 +8,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "hf/pretrained.h"
 #include "support/bert_fixture.h"
+#include "train/adamw.h"
+#include "train/grad_clip.h"
+#include "train/lr_schedule.h"
 
 namespace bertcls::model {
 namespace {
@@ -111,6 +116,57 @@ INSTANTIATE_TEST_SUITE_P(Cases, BertParity,
                                            CaseSpec{"tiny2_multi_label", "tiny2_multi"},
                                            CaseSpec{"tiny2_regression", "tiny2_regression"},
                                            CaseSpec{"roberta_single_padded", "micro_roberta"},
+                                           CaseSpec{"distilbert_single_padded", "micro_distilbert"},
+                                           CaseSpec{"electra_pairs", "micro_electra"}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace bertcls::model
+
+namespace bertcls::model {
+namespace {
+
+// A few fine-tuning steps of each non-BERT family against PyTorch (make_bert_fixtures.py's
+// trajectories): the parity case's batch every step, AdamW in the Trainer's groups, the
+// linear warm-up schedule and gradient clipping, as `bertcls train` composes them.
+class FamilyTrajectory : public ::testing::TestWithParam<CaseSpec> {};
+
+TEST_P(FamilyTrajectory, LossesNormsAndFinalLogitsFollowPyTorch) {
+  const CaseSpec spec = GetParam();
+  std::ifstream in(test::bert_fixtures() / "trajectories" / (std::string(spec.name) + ".json"));
+  const nlohmann::json want = nlohmann::json::parse(in);
+  const ParityCase ref(spec.name);
+  BertClassifier model = test::generated_model(spec.model);
+  const Batch batch = ref.batch();
+  std::vector<train::ParamSegment> segments;
+  for (const NamedParameter& np : model.named_parameters())
+    segments.push_back({np.name, np.offset, np.count, train::trainer_applies_weight_decay(np.name)});
+  train::AdamW adamw(segments, {.weight_decay = want["weight_decay"].get<double>()});
+  const int steps = want["steps"];
+  double loss_dev = 0.0;
+  for (int step = 0; step < steps; ++step) {
+    model.forward(batch, {.backward = true});
+    const float loss = model.loss(batch, {});
+    model.zero_grad();
+    model.backward();
+    const float norm = train::clip_grad_norm(model.grads(), segments, want["max_grad_norm"].get<float>());
+    EXPECT_NEAR(norm, want["grad_norms"][step].get<double>(), 1e-4 * want["grad_norms"][step].get<double>()) << step;
+    loss_dev = std::max(loss_dev, std::fabs(loss - want["losses"][step].get<double>()));
+    adamw.step(model.parameters(), model.grads(),
+               want["lr"].get<double>() * train::linear_warmup_multiplier(step, want["warmup"], steps));
+  }
+  EXPECT_LE(loss_dev, 2e-5);
+  auto logits = model.forward(batch, {});
+  double logit_dev = 0.0;
+  for (size_t i = 0; i < logits.size(); ++i)
+    logit_dev = std::max(logit_dev, std::fabs(logits[i] - want["final_logits"][i].get<double>()));
+  EXPECT_LE(logit_dev, 1e-4);
+  std::cout << spec.name << ": " << steps << " steps, largest loss deviation " << loss_dev
+            << ", final logits " << logit_dev << "\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, FamilyTrajectory,
+                         ::testing::Values(CaseSpec{"roberta_single_padded", "micro_roberta"},
                                            CaseSpec{"distilbert_single_padded", "micro_distilbert"},
                                            CaseSpec{"electra_pairs", "micro_electra"}),
                          [](const auto& info) { return std::string(info.param.name); });

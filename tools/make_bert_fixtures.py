@@ -243,10 +243,56 @@ def build_case(name, model, lengths, S, pairs, kind, weights, pad_inside):
     print("%-22s %-28s loss %.6f  logits absmax %.3f" % (name, problem, loss.item(), logits.abs().max().item()))
 
 
+# Fine-tuning trajectories of the other families: the case's batch every step, AdamW in
+# the Trainer's two groups (weight decay 0.01 but for biases and LayerNorm weights), a
+# linear schedule with warm-up, clip_grad_norm_(1.0), dropout off.
+TRAJECTORIES = ["roberta_single_padded", "distilbert_single_padded", "electra_pairs"]
+TRAJECTORY = {"steps": 8, "lr": 1e-2, "warmup": 2, "weight_decay": 0.01, "max_grad_norm": 1.0}
+
+
+def trainer_decays(name):
+    return "LayerNorm" not in name and "layer_norm" not in name and "bias" not in name
+
+
+def build_trajectory(name):
+    _, model, lengths, S, pairs, kind, weights, pad_inside = next(c for c in CASES if c[0] == name)
+    assert kind == "class" and weights is None
+    d = MODELS[model]
+    cfg = ref.Config(d)
+    names = hf_names(d)
+    params = {n: torch.from_numpy(generated_weight(n, s)).requires_grad_(True) for n, s in names}
+    rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
+    ids, types, mask = (torch.from_numpy(a) for a in padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside, cfg.pad))
+    labels = torch.from_numpy(rng.integers(0, cfg.num_labels, len(lengths)))
+    t = TRAJECTORY
+    groups = [{"params": [params[n] for n, _ in names if trainer_decays(n)], "weight_decay": t["weight_decay"]},
+              {"params": [params[n] for n, _ in names if not trainer_decays(n)], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=t["lr"])
+    total, warmup = t["steps"], t["warmup"]
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda k: k / max(1, warmup) if k < warmup else max(0.0, (total - k) / max(1, total - warmup)))
+    losses, norms = [], []
+    for _ in range(total):
+        opt.zero_grad()
+        loss, _ = ref.loss_of(cfg, ref.forward(cfg, params, ids, types, mask), labels)
+        loss.backward()
+        norms.append(torch.nn.utils.clip_grad_norm_([params[n] for n, _ in names], t["max_grad_norm"]).item())
+        losses.append(loss.item())
+        opt.step()
+        sched.step()
+    final = ref.forward(cfg, params, ids, types, mask).detach().numpy()
+    out = dict(t, losses=losses, grad_norms=norms, final_logits=final.reshape(-1).tolist())
+    os.makedirs(os.path.join(OUT, "trajectories"), exist_ok=True)
+    write_json(os.path.join(OUT, "trajectories", name + ".json"), out)
+    print("%-24s losses %s" % (name, " ".join("%.5f" % x for x in losses)))
+
+
 def main():
     build_models()
     for case in CASES:
         build_case(*case)
+    for name in TRAJECTORIES:
+        build_trajectory(name)
 
 
 if __name__ == "__main__":
