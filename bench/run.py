@@ -29,9 +29,12 @@ CACHE = os.path.join(BENCH, ".cache")
 BUILD = os.path.join(ROOT, "build")
 DATA = os.path.join(ROOT, "data")
 PY = "/usr/bin/python3"  # Debian's PyTorch lives there, not in the first python3 on PATH
-SHAPES = {
+SHAPES = {  # shape: (folder with config.json, tokenizer folder)
     "tiny2": (os.path.join(DATA, "rubert-tiny2"),) * 2,
     "bert-base": (os.path.join(DATA, "bert-base-uncased"),) * 2,
+    # roberta-base's architecture with GPT-2's byte-level BPE (the vocabulary RoBERTa uses).
+    "roberta-base": (os.path.join(BENCH, "configs", "roberta-base"),
+                     os.path.join(ROOT, "tests", "fixtures", "tokenizers", "roberta-gpt2")),
 }
 
 
@@ -121,17 +124,21 @@ def workloads(quick, texts_csv, texts_txt):
     # PyTorch 1.6-2.8x, see TIPS.md).
     omp_env = {"OMP_WAIT_POLICY": "PASSIVE"}
     fb, ib = os.path.join(BUILD, "bench", "finetune_bench"), os.path.join(BUILD, "bench", "infer_bench")
-    # shape: (bertcls warm-up, timed steps), (PyTorch warm-up, timed), (texts, passes, latency texts)
-    plan = {"tiny2": ((3, 30), (2, 15), (1024, 3, 200)), "bert-base": ((1, 3), (1, 2), (64, 1, 10))}
+    # shape: (bertcls warm-up, timed steps), (PyTorch warm-up, timed), (texts, passes, latency texts);
+    # no training plan: inference only.
+    plan = {"tiny2": ((3, 30), (2, 15), (1024, 3, 200)), "bert-base": ((1, 3), (1, 2), (64, 1, 10)),
+            "roberta-base": (None, None, (64, 1, 10))}
     if quick:
         plan = {"tiny2": ((3, 8), (2, 4), (256, 2, 50))}
     w = {}
-    for shape, ((warm, steps), (tw, ts), infer) in plan.items():
+    for shape, (train, torch_train, infer) in plan.items():
         folder, ids = os.path.join(CACHE, shape), os.path.join(CACHE, shape + ".ids.jsonl")
-        w["train " + shape] = {
-            "bertcls": ([fb, folder, texts_csv, "32", str(warm), str(steps)], omp_env),
-            "PyTorch": ([PY, "bench/torch_bench.py", "train", folder, ids, "32", "0", str(tw), str(ts)], omp_env),
-        }
+        if train:
+            (warm, steps), (tw, ts) = train, torch_train
+            w["train " + shape] = {
+                "bertcls": ([fb, folder, texts_csv, "32", str(warm), str(steps)], omp_env),
+                "PyTorch": ([PY, "bench/torch_bench.py", "train", folder, ids, "32", "0", str(tw), str(ts)], omp_env),
+            }
         if shape == "tiny2":
             w["train tiny2"]["tutorial"] = (
                 [PY, "bench/torch_bench.py", "train", folder, ids, "2", "512", "2", "3" if quick else "8"], omp_env)
@@ -178,6 +185,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and texts, one round (under 2 minutes)")
     parser.add_argument("--rounds", type=int, help="repetitions of every run (default 3, --quick 1)")
+    parser.add_argument("--only", help="run only the workloads whose name contains this (e.g. 'infer roberta')")
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
     started = time.time()
@@ -185,7 +193,8 @@ def main():
     load_before = os.getloadavg()
     base_config = os.path.join(CACHE, "bert-base", "config.json")
     gemm_cmd = [os.path.join(BUILD, "bench", "gemm_peak"), base_config, str(mean_tokens_per_batch("bert-base"))]
-    work = workloads(args.quick, texts_csv, texts_txt)
+    work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt).items()
+            if not args.only or args.only in name}
 
     results = {}  # (workload, implementation) -> list of (result, rss)
     gemm = []

@@ -1,11 +1,12 @@
-"""Writes a random-initialised BertForSequenceClassification folder of a real shape, for
+"""Writes a random-initialised <Family>ForSequenceClassification folder of a real shape, for
 benchmarks: config.json (the source config with two labels), model.safetensors (F32,
 initialised as HF's _init_weights: normal(0, initializer_range) weights, zero biases,
 unit LayerNorm weights, a zero padding row) and the tokenizer's files.
 
     /usr/bin/python3 tools/make_random_checkpoint.py CONFIG_JSON TOKENIZER_DIR OUT_DIR [SEED]
 
-e.g. CONFIG_JSON=data/rubert-tiny2/config.json TOKENIZER_DIR=data/rubert-tiny2. No
+e.g. CONFIG_JSON=data/rubert-tiny2/config.json TOKENIZER_DIR=data/rubert-tiny2, or
+bench/configs/roberta-base/config.json with tests/fixtures/tokenizers/roberta-gpt2. No
 pretrained weights are available offline; speed depends on the shape only.
 """
 import json
@@ -20,11 +21,14 @@ import reference_bert as ref  # noqa: E402
 from make_bert_fixtures import hf_names  # noqa: E402
 
 TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+ARCHITECTURES = {"bert": "BertForSequenceClassification", "roberta": "RobertaForSequenceClassification",
+                 "xlm-roberta": "XLMRobertaForSequenceClassification",
+                 "distilbert": "DistilBertForSequenceClassification", "electra": "ElectraForSequenceClassification"}
 LABELS = ["negative", "positive"]
 
 
 def initial_value(rng, name, shape, std):
-    if name.endswith("LayerNorm.weight"):
+    if name.endswith("LayerNorm.weight") or name.endswith("layer_norm.weight"):
         return np.ones(shape, np.float32)
     if name.endswith("bias"):
         return np.zeros(shape, np.float32)
@@ -34,7 +38,7 @@ def initial_value(rng, name, shape, std):
 def main(config_path, tokenizer_dir, out, seed=0):
     with open(config_path) as f:
         d = json.load(f)
-    d["architectures"] = ["BertForSequenceClassification"]
+    d["architectures"] = [ARCHITECTURES[d.get("model_type", "bert")]]
     d["id2label"] = {str(i): n for i, n in enumerate(LABELS)}
     d["label2id"] = {n: i for i, n in enumerate(LABELS)}
     rng = np.random.default_rng(seed)
@@ -42,7 +46,7 @@ def main(config_path, tokenizer_dir, out, seed=0):
     tensors = []
     for name, shape in hf_names(d):
         value = initial_value(rng, name, shape, std)
-        if name == "bert.embeddings.word_embeddings.weight":
+        if name.endswith("embeddings.word_embeddings.weight"):
             value[d.get("pad_token_id", 0)] = 0.0
         tensors.append((name, value))
 
