@@ -1,6 +1,7 @@
 #include "train/adamw.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cmath>
 
@@ -107,16 +108,39 @@ void AdamW::take_due(std::span<const std::int32_t> rows, std::int64_t steps) {
   }
 }
 
-// Brings one row of the rows segment from `from` steps to `to` with zero gradients, the
-// same arithmetic in the same order as dense steps. Inlined into the BERTCLS_HOT callers.
+namespace {
+
+// Every element +0.0f, bit for bit (a -0.0f moment would not stay zero the same way).
+[[gnu::always_inline]] inline bool all_positive_zero(const float* x, std::size_t n) {
+  std::uint32_t bits = 0;
+  for (std::size_t i = 0; i < n; ++i) bits |= std::bit_cast<std::uint32_t>(x[i]);
+  return bits == 0;
+}
+
+template <bool kBiasCorrection>
+[[gnu::always_inline]] inline void adamw_decay(float* p, std::size_t n, const AdamWStep& s) {
+  for (std::size_t i = 0; i < n; ++i) adamw_decay<kBiasCorrection>(p[i], s);
+}
+
+}  // namespace
+
+// Brings one row of the rows segment from `from` steps to `to` with zero gradients: what
+// dense steps compute, in the same order, but for the arithmetic that provably changes
+// nothing on a row whose moments are +0 (zero_moments_only_decay). Inlined into the
+// BERTCLS_HOT callers.
 [[gnu::always_inline]] inline void AdamW::replay(float* params, std::int32_t row, std::int64_t from,
                                                  std::int64_t to) {
   const ParamSegment& s = segments_[rows_segment_];
-  const std::size_t at = s.offset + static_cast<std::size_t>(row) * s.row_size;
+  const std::size_t at = s.offset + static_cast<std::size_t>(row) * s.row_size, n = s.row_size;
+  float *p = params + at, *m = exp_avg_.data() + at, *v = exp_avg_sq_.data() + at;
   const AdamWConstants c = adamw_constants(options_);
-  for (std::int64_t k = from; k < to; ++k)
-    adamw_update(params + at, zeros_.data(), exp_avg_.data() + at, exp_avg_sq_.data() + at, s.row_size, c,
-                 skipped_[static_cast<std::size_t>(k - flushed_steps_)]);
+  const bool zero_moments = all_positive_zero(m, n) && all_positive_zero(v, n);
+  for (std::int64_t k = from; k < to; ++k) {
+    const AdamWStep& step = skipped_[static_cast<std::size_t>(k - flushed_steps_)];
+    if (!zero_moments || !zero_moments_only_decay(c, step)) adamw_update(p, zeros_.data(), m, v, n, c, step);
+    else if (!c.bias_correction) adamw_decay<false>(p, n, step);  // p + -0 * p turns p = -0 into +0
+    else if (step.keep != 1.0f) adamw_decay<true>(p, n, step);    // p * 1 is p: no decay, nothing to do
+  }
 }
 
 // Memory-bound when dense (it streams parameters, gradients and both moments), yet the

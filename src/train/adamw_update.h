@@ -53,6 +53,22 @@ inline void adamw_update(float& p, float g, float& m, float& v, const AdamWConst
   }
 }
 
+// A zero-gradient step on an element whose moments are both +0 leaves them +0 and adds
+// neg_step * (+0 / denominator) = -0 to p, which changes no p: only the decay acts. That
+// holds when eps > 0 (else 0/0) and neg_step is finite with its sign bit set (-lr/bc1
+// for any lr >= 0, -0 included). Most rows of a vocabulary are in this state until a
+// batch first uses them, and their replay is then one multiply a step, not a square
+// root and two divisions.
+inline bool zero_moments_only_decay(const AdamWConstants& c, const AdamWStep& s) {
+  return c.eps > 0.0f && std::isfinite(s.neg_step) && std::signbit(s.neg_step);
+}
+
+template <bool kBiasCorrection>
+inline void adamw_decay(float& p, const AdamWStep& s) {
+  if constexpr (kBiasCorrection) p *= s.keep;
+  else p += s.neg_decay * p;
+}
+
 // n consecutive elements; inlined into its callers so that each instruction-set clone of
 // them (BERTCLS_HOT) vectorizes it for its own instructions.
 template <bool kBiasCorrection>

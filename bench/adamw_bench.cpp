@@ -1,0 +1,105 @@
+// AdamW's step on a model's shape, dense against lazy in the word embeddings' rows, with
+// the token ids of real batches (the trainer's order for its seed, epoch 0). Lazy is
+// timed as the trainer runs it: catch_up() on each batch's ids, the step on its distinct
+// tokens, and the flush() that ends the epoch, spread over its steps. Gradients are
+// random, zero in the rows no token touched. Prints one JSON line.
+//
+//   bench/adamw_bench MODEL_DIR DATA_CSV [BATCH=32] [ROUNDS=3] [WEIGHT_DECAY=0.01]
+//
+// Weight decay 0.01 is bertcls's from-scratch default, 0 its fine-tuning one (then rows
+// no batch has used yet need no arithmetic at all to catch up).
+// MODEL_DIR needs config.json and the tokenizer only (data/rubert-tiny2 for rubert-tiny2).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "hf/model_config.h"
+#include "io/dataset.h"
+#include "model/bert_parameters.h"
+#include "pipeline/text_encoder.h"
+#include "tensor/cpu_features.h"
+#include "train/adamw.h"
+#include "train/batching.h"
+
+using namespace bertcls;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: adamw_bench MODEL_DIR DATA_CSV [BATCH=32] [ROUNDS=3] [WEIGHT_DECAY=0.01]\n");
+    return 2;
+  }
+  const std::string dir = argv[1];
+  const std::size_t batch_size = argc > 3 ? std::stoul(argv[3]) : 32;
+  const int rounds = argc > 4 ? std::stoi(argv[4]) : 3;
+
+  const model::BertConfig config = hf::read_model_config(dir + "/config.json").bert;
+  const io::Dataset data = io::read_dataset(argv[2], {});
+  const pipeline::TextEncoder encoder(text::Tokenizer::from_directory(dir),
+                                      static_cast<std::size_t>(config.max_position_embeddings),
+                                      {128, LongTexts::Truncate, std::nullopt, WindowPooling::Mean});
+  const train::EncodedExamples encoded = encoder.encode(data.examples, argv[2]);
+  std::vector<std::vector<std::int32_t>> batch_ids;
+  for (const train::Batch& b : train::make_train_batches(encoded.lengths, batch_size, 42, 0)) {
+    std::vector<std::int32_t> ids;
+    for (std::size_t w : b) ids.insert(ids.end(), encoded.ids_of(w).begin(), encoded.ids_of(w).end());
+    batch_ids.push_back(std::move(ids));
+  }
+
+  std::vector<train::ParamSegment> segments;
+  std::size_t wte_offset = 0;
+  for (const model::NamedParameter& p : model::named_parameters(config)) {
+    const bool wte = p.name == "bert.embeddings.word_embeddings.weight";
+    if (wte) wte_offset = p.offset;
+    segments.push_back({p.name, p.offset, p.count, train::trainer_applies_weight_decay(p.name),
+                        wte ? static_cast<std::size_t>(config.hidden_size) : 0});
+  }
+  const std::size_t n = model::parameter_count(config), C = static_cast<std::size_t>(config.hidden_size);
+  train::AdamWOptions options;
+  options.weight_decay = argc > 5 ? std::stod(argv[5]) : 0.01;
+  std::vector<float> params(n, 0.01f), grads(n, 0.0f);
+  for (std::size_t i = 0; i < n; ++i) grads[i] = static_cast<float>((i * 2654435761u) % 1000) * 1e-6f - 5e-4f;
+  const std::size_t steps = batch_ids.size();
+  double dense_ms = 1e30, lazy_ms = 1e30, flush_ms = 1e30, rows = 0;
+  for (int round = 0; round < rounds; ++round) {
+    train::AdamW dense(segments, options), lazy(segments, options);
+    auto start = Clock::now();
+    for (std::size_t s = 0; s < steps; ++s) dense.step(params, grads, 1e-4);
+    dense_ms = std::min(dense_ms, 1e3 * seconds_since(start) / static_cast<double>(steps));
+
+    // The lazy optimizer sees a zero gradient in every row but the batch's tokens'.
+    std::vector<float> sparse = grads;
+    std::fill(sparse.begin() + static_cast<long>(wte_offset), sparse.begin() + static_cast<long>(wte_offset + config.vocab_size * C), 0.0f);
+    double lazy_s = 0, touched = 0;
+    for (std::size_t s = 0; s < steps; ++s) {
+      std::vector<std::int32_t> distinct = batch_ids[s];
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      touched += static_cast<double>(distinct.size());
+      for (std::int32_t r : distinct) std::fill_n(sparse.begin() + static_cast<long>(wte_offset + r * C), C, 1e-4f);
+      start = Clock::now();
+      lazy.catch_up(params, batch_ids[s]);
+      lazy.step(params, sparse, 1e-4, distinct);
+      lazy_s += seconds_since(start);
+      for (std::int32_t r : distinct) std::fill_n(sparse.begin() + static_cast<long>(wte_offset + r * C), C, 0.0f);
+    }
+    start = Clock::now();
+    lazy.flush(params);
+    const double flush_s = seconds_since(start);
+    lazy_ms = std::min(lazy_ms, 1e3 * (lazy_s + flush_s) / static_cast<double>(steps));
+    flush_ms = std::min(flush_ms, 1e3 * flush_s);
+    rows = touched / static_cast<double>(steps);
+  }
+  std::printf("{\"parameters\": %zu, \"weight_decay\": %g, \"steps\": %zu, \"rows_touched_per_step\": %.0f, \"dense_step_ms\": %.2f, "
+              "\"lazy_step_ms\": %.2f, \"lazy_flush_ms\": %.2f, \"kernels\": \"%s\"}\n",
+              n, options.weight_decay, steps, rows, dense_ms, lazy_ms, flush_ms, tensor::hot_kernel_isa());
+  return 0;
+}
