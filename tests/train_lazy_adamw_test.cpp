@@ -82,9 +82,13 @@ void train(const RunOptions& run, AdamW& adamw, std::vector<float>& params, bool
   for (std::int64_t k = 0; k < last; ++k) {
     Batch b = random_batch(rng);
     if (k < first) continue;
-    clip_grad_norm(b.grads, segments(), run.max_grad_norm);
-    if (lazy) adamw.step(params, b.grads, run.schedule.lr(k), b.rows);
-    else adamw.step(params, b.grads, run.schedule.lr(k));
+    if (lazy) {
+      clip_grad_norm(b.grads, segments(), run.max_grad_norm, b.rows);
+      adamw.step(params, b.grads, run.schedule.lr(k), b.rows);
+    } else {
+      clip_grad_norm(b.grads, segments(), run.max_grad_norm);
+      adamw.step(params, b.grads, run.schedule.lr(k));
+    }
   }
 }
 

@@ -114,8 +114,9 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       std::span<float> grads = model.grads();
       if (const auto group = plan.group_size(b); group > 1)
         for (float& g : grads) g /= static_cast<float>(group);
-      const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm)
-                                                      : global_grad_norm(grads, segments);
+      const std::span<const std::int32_t> rows = model.workspace().touched_word_rows();
+      const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm, rows)
+                                                      : global_grad_norm(grads, segments, rows);
       // Clipping by a NaN norm made every gradient NaN, the untouched rows' zeros too.
       if (options.max_grad_norm > 0.0f && std::isnan(norm)) model.workspace().touch_all_word_rows();
       const double lr = schedule.lr(p.step);
