@@ -120,6 +120,32 @@ TEST(TrainLazyAdamW, MatchesDenseBitForBitAfterAFlush) {
   }
 }
 
+// What a forward pass reads is current without a flush: catch_up() brings the rows of a
+// batch's tokens (repeats, any order) to what dense AdamW holds, and only those.
+TEST(TrainLazyAdamW, CaughtUpRowsAreCurrentBeforeAnyFlush) {
+  const RunOptions run = runs()[0];
+  std::vector<float> dense_params = initial_params(), lazy_params = initial_params();
+  AdamW dense(segments(), run.options), lazy(segments(), run.options);
+  train(run, dense, dense_params, false, 0, 40);
+  train(run, lazy, lazy_params, true, 0, 40);
+  const std::vector<float> before = lazy_params;
+  const std::vector<std::int32_t> ids{7, 3, 7, 49};
+  lazy.catch_up(lazy_params, ids);
+  EXPECT_FALSE(lazy.flushed());
+  for (std::size_t r = 0; r < kRows; ++r) {
+    const bool caught_up = r == 3 || r == 7 || r == 49;
+    const std::vector<float>& want = caught_up ? dense_params : before;
+    expect_same_bits({lazy_params.data() + r * kRowSize, kRowSize}, {want.data() + r * kRowSize, kRowSize},
+                     caught_up ? "caught-up row" : "other row");
+  }
+  for (const std::size_t r : {3, 7, 49}) {
+    expect_same_bits(lazy.exp_avg().subspan(r * kRowSize, kRowSize), dense.exp_avg().subspan(r * kRowSize, kRowSize), "m");
+    expect_same_bits(lazy.exp_avg_sq().subspan(r * kRowSize, kRowSize), dense.exp_avg_sq().subspan(r * kRowSize, kRowSize), "v");
+  }
+  const std::vector<std::int32_t> bad{static_cast<std::int32_t>(kRows)};
+  EXPECT_THROW(lazy.catch_up(lazy_params, bad), Error);
+}
+
 // A run that flushes now and then (evaluations, checkpoints) or mixes in dense steps is
 // the same run.
 TEST(TrainLazyAdamW, FlushesAndDenseStepsInBetweenChangeNothing) {
