@@ -14,9 +14,9 @@
 // step updates only the rows it is told were touched and records the step's scalars; a
 // skipped row replays its zero-gradient steps, one by one with the same arithmetic, when
 // something is about to read it (catch_up() before a forward pass over its token) or at
-// flush(). Parameters and moments then hold the same bits as after dense steps: the
-// replay costs the dense pass's arithmetic, but on a row in cache rather than streaming
-// four 100 MB arrays through memory every step.
+// flush(). Parameters and moments then hold the same bits as after dense steps. The
+// replay costs the dense pass's arithmetic (much less on rows no batch has used yet), but
+// on a row in cache rather than streaming four 100 MB arrays through memory every step.
 #pragma once
 
 #include <cstddef>
