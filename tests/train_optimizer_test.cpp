@@ -15,6 +15,7 @@
 #include "train/adamw.h"
 #include "train/class_weights.h"
 #include "train/grad_clip.h"
+#include "train/grad_mean.h"
 #include "train/lr_schedule.h"
 #include "train/seeded_shuffle.h"
 
@@ -172,6 +173,20 @@ TEST(TrainGradClip, TouchedRowsGiveTheDenseNormAndScale) {
               std::bit_cast<std::uint32_t>(clip_grad_norm(grads, segs, max_norm, rows)));
     EXPECT_EQ(std::memcmp(dense.data(), grads.data(), grads.size() * sizeof(float)), 0) << "max_norm " << max_norm;
   }
+}
+
+TEST(TrainGradMean, TouchedRowsGiveTheDenseDivision) {
+  const std::vector<ParamSegment> segs{{"table", 0, 40, true, 8}, {"bias", 40, 3, false}};
+  std::vector<float> grads(43, 0.0f);
+  const std::vector<std::int32_t> rows{4, 1, 4};  // a repeat is divided once
+  for (std::size_t j = 0; j < 8; ++j) grads[8 + j] = grads[32 + j] = 0.3f * static_cast<float>(j) - 1.0f;
+  grads[9] = -0.0f;
+  grads[33] = std::numeric_limits<float>::quiet_NaN();
+  grads[40] = 7.0f;
+  std::vector<float> dense = grads;
+  for (float& g : dense) g /= 3.0f;
+  divide_by_group(grads, segs, 3, rows);
+  EXPECT_EQ(std::memcmp(dense.data(), grads.data(), grads.size() * sizeof(float)), 0);
 }
 
 TEST(TrainClassWeights, BalancedIsSamplesOverClassesTimesCount) {

@@ -8,6 +8,7 @@
 #include "train/batching.h"
 #include "train/class_weights.h"
 #include "train/grad_clip.h"
+#include "train/grad_mean.h"
 #include "train/lr_schedule.h"
 #include "train/training_plan.h"
 
@@ -112,9 +113,8 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       if (!plan.steps_after(b)) continue;
 
       std::span<float> grads = model.grads();
-      if (const auto group = plan.group_size(b); group > 1)
-        for (float& g : grads) g /= static_cast<float>(group);
       const std::span<const std::int32_t> rows = model.workspace().touched_word_rows();
+      if (const auto group = plan.group_size(b); group > 1) divide_by_group(grads, segments, group, rows);
       const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm, rows)
                                                       : global_grad_norm(grads, segments, rows);
       // Clipping by a NaN norm made every gradient NaN, the untouched rows' zeros too.
