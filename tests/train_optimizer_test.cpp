@@ -4,7 +4,9 @@
 // scheduled learning rate and updates; parameters, norms and moments must agree.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -13,7 +15,9 @@
 #include "train/adamw.h"
 #include "train/class_weights.h"
 #include "train/grad_clip.h"
+#include "train/grad_mean.h"
 #include "train/lr_schedule.h"
+#include "train/seeded_shuffle.h"
 
 namespace bertcls::train {
 namespace {
@@ -148,6 +152,45 @@ TEST(TrainGradClip, NonFiniteNormPropagatesAsTorchDoes) {
   EXPECT_TRUE(std::isinf(clip_grad_norm(inf_grads, segs, 1.0f)));
   EXPECT_EQ(inf_grads[1], 0.0f);  // scaled by max_norm / inf = 0
   EXPECT_TRUE(std::isnan(inf_grads[0]));
+}
+
+// Told which rows of a table hold gradients, the norm and the clipped gradients are the
+// dense ones, bit for bit: tables over several summing blocks (16384 elements), rows that
+// straddle two blocks, a last block whose length is not a multiple of the 8 lanes.
+TEST(TrainGradClip, TouchedRowsGiveTheDenseNormAndScale) {
+  constexpr std::size_t kRowSize = 37, kRows = 999;  // 36963 elements: blocks of 16384, 16384, 4195
+  const std::vector<ParamSegment> segs{{"bias", 0, 5, false}, {"table", 5, kRows * kRowSize, true, kRowSize}};
+  SeededRng rng(9);
+  for (const float max_norm : {1e9f, 0.5f, std::numeric_limits<float>::quiet_NaN()}) {
+    std::vector<float> grads(5 + kRows * kRowSize, 0.0f);
+    std::vector<std::int32_t> rows{442, 998, 0, 442, 885};  // 442 and 885 straddle blocks; a repeat
+    for (int i = 0; i < 40; ++i) rows.push_back(static_cast<std::int32_t>(rng.below(kRows)));
+    for (std::int32_t r : rows)
+      for (std::size_t j = 0; j < kRowSize; ++j)
+        grads[5 + r * kRowSize + j] = static_cast<float>(rng.below(20001)) / 1e4f - 1.0f;
+    for (std::size_t i = 0; i < 5; ++i) grads[i] = 0.25f * static_cast<float>(i);
+    std::vector<float> dense = grads;
+    const float want = global_grad_norm(dense, segs), got = global_grad_norm(grads, segs, rows);
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(want), std::bit_cast<std::uint32_t>(got));
+    // A NaN max_norm makes the factor NaN: then the untouched zeros turn NaN as well.
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(clip_grad_norm(dense, segs, max_norm)),
+              std::bit_cast<std::uint32_t>(clip_grad_norm(grads, segs, max_norm, rows)));
+    EXPECT_EQ(std::memcmp(dense.data(), grads.data(), grads.size() * sizeof(float)), 0) << "max_norm " << max_norm;
+  }
+}
+
+TEST(TrainGradMean, TouchedRowsGiveTheDenseDivision) {
+  const std::vector<ParamSegment> segs{{"table", 0, 40, true, 8}, {"bias", 40, 3, false}};
+  std::vector<float> grads(43, 0.0f);
+  const std::vector<std::int32_t> rows{4, 1, 4};  // a repeat is divided once
+  for (std::size_t j = 0; j < 8; ++j) grads[8 + j] = grads[32 + j] = 0.3f * static_cast<float>(j) - 1.0f;
+  grads[9] = -0.0f;
+  grads[33] = std::numeric_limits<float>::quiet_NaN();
+  grads[40] = 7.0f;
+  std::vector<float> dense = grads;
+  for (float& g : dense) g /= 3.0f;
+  divide_by_group(grads, segs, 3, rows);
+  EXPECT_EQ(std::memcmp(dense.data(), grads.data(), grads.size() * sizeof(float)), 0);
 }
 
 TEST(TrainClassWeights, BalancedIsSamplesOverClassesTimesCount) {

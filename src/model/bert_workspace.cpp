@@ -220,12 +220,35 @@ float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<co
 }
 
 void BertWorkspace::zero_grad(const BertWeights& w) {
+  const BertConfig& c = w.config();
   if (grads_.size() != w.parameters().size()) {
     grads_.assign(w.parameters().size(), 0.0f);
-    g_ = point_parameters(grads_.data(), w.config());
-  } else {
-    std::fill(grads_.begin(), grads_.end(), 0.0f);
+    g_ = point_parameters(grads_.data(), c);
+    touched_rows_.clear();
+    row_touched_.assign(static_cast<size_t>(c.vocab_size), 0);
+    return;
   }
+  const size_t C = static_cast<size_t>(c.embedding_width());
+  float* const wte = g_.wte;
+  float* const wte_end = wte + static_cast<size_t>(c.vocab_size) * C;
+  std::fill(grads_.data(), wte, 0.0f);
+  std::fill(wte_end, grads_.data() + grads_.size(), 0.0f);
+  for (int32_t row : touched_rows_) {
+    std::fill_n(wte + static_cast<size_t>(row) * C, C, 0.0f);
+    row_touched_[static_cast<size_t>(row)] = 0;
+  }
+  touched_rows_.clear();
+}
+
+void BertWorkspace::touch_word_row(int32_t row) {
+  uint8_t& touched = row_touched_[static_cast<size_t>(row)];
+  if (touched) return;
+  touched = 1;
+  touched_rows_.push_back(row);
+}
+
+void BertWorkspace::touch_all_word_rows() {
+  for (size_t row = 0; row < row_touched_.size(); ++row) touch_word_row(static_cast<int32_t>(row));
 }
 
 void BertWorkspace::backward(const BertWeights& w) {
@@ -283,6 +306,8 @@ void BertWorkspace::backward(const BertWeights& w) {
   layernorm_backward(demb, g_.emb_lnw, g_.emb_lnb, dnormed, a_.emb, p.emb_lnw, a_.emb_mean, a_.emb_rstd, T, E);
   embedding_backward(g_.wte, g_.wpe, g_.wtt, demb, ids_.data(), type_ids_.data(), pk, E, c.pad_token_id,
                      c.position_offset);
+  for (int t = 0; t < T; t++)
+    if (ids_[t] != c.pad_token_id) touch_word_row(ids_[t]);
 }
 
 }  // namespace bertcls::model

@@ -43,7 +43,18 @@ class BertWorkspace {
   // loss() on the same batch. Call zero_grad() between steps (gradient accumulation
   // is simply several backward() calls).
   void backward(const BertWeights& w);
+  // Zeroes grads(). Of the word embeddings' gradient only the touched rows: the others
+  // still hold the +0 the last zero_grad() left, as long as what the caller wrote into
+  // grads() kept a zero a zero (a scale by a finite factor does). After anything else,
+  // touch_all_word_rows() first. A batch touches a few hundred of rubert-tiny2's 84k rows.
   void zero_grad(const BertWeights& w);
+
+  // The word-embedding rows whose gradient backward() wrote since the last zero_grad(),
+  // each once, in order of first use (the batches' token ids but the padding id, whose
+  // row nn.Embedding(padding_idx) never updates). Every other row's gradient is +0.
+  std::span<const int32_t> touched_word_rows() const { return touched_rows_; }
+  // Counts every row as touched, for a caller that wrote something into their gradient.
+  void touch_all_word_rows();
 
   // Same layout as the weights' buffer; empty until the first backward or zero_grad.
   std::span<float> grads() { return grads_; }
@@ -68,8 +79,12 @@ class BertWorkspace {
   void pack(const BertConfig& c, const Batch& batch);
   DropoutSite dropout_site(int stream, float p) const;
 
+  void touch_word_row(int32_t row);
+
   std::vector<float> grads_;
   ParameterTensors g_{};
+  std::vector<int32_t> touched_rows_;
+  std::vector<uint8_t> row_touched_;  // [V], 1 for the rows in touched_rows_
   tensor::Arena arena_;
   Activations a_;
   // The last forward's packing and options, copied so backward() needs no batch.

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -70,6 +71,8 @@ TrainerProgress progress_from_json(const nlohmann::json& j) {
 
 fs::path save_checkpoint(const fs::path& run_dir, const TrainerSnapshot& snapshot, const hf::ModelConfig& config,
                          const text::Tokenizer* tokenizer, const CheckpointInfo& info) {
+  if (!snapshot.optimizer.flushed())
+    throw std::logic_error("save_checkpoint: the optimizer has lazy rows to flush() first");
   const fs::path target = fs::absolute(run_dir) / (kPrefix + std::to_string(snapshot.progress.step));
   io::write_directory_atomically(
       target,

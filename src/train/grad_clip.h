@@ -2,6 +2,7 @@
 // over a flat gradient buffer split into parameter tensors.
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "train/adamw.h"
@@ -17,5 +18,14 @@ float global_grad_norm(std::span<const float> grads, std::span<const ParamSegmen
 // gradient into NaN and an infinite one scales them by 0, exactly as torch does, so the
 // caller sees the returned norm and decides (Hugging Face's Trainer just carries on).
 float clip_grad_norm(std::span<float> grads, std::span<const ParamSegment> segments, float max_norm);
+
+// The same two when the gradient of the segment with rows (ParamSegment::row_size) is +0
+// outside `touched_rows` (any order, repeats allowed), as a lazy AdamW step takes it: the
+// same bits, without passes over the untouched rows (the zeros add nothing to the norm
+// and stay zero when scaled, unless by a NaN: then every row is scaled, as above).
+float global_grad_norm(std::span<const float> grads, std::span<const ParamSegment> segments,
+                       std::span<const std::int32_t> touched_rows);
+float clip_grad_norm(std::span<float> grads, std::span<const ParamSegment> segments, float max_norm,
+                     std::span<const std::int32_t> touched_rows);
 
 }  // namespace bertcls::train

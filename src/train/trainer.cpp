@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <bertcls/error.h>
 #include "train/batching.h"
 #include "train/class_weights.h"
 #include "train/grad_clip.h"
+#include "train/grad_mean.h"
 #include "train/lr_schedule.h"
 #include "train/training_plan.h"
 
@@ -14,10 +16,13 @@ namespace bertcls::train {
 
 namespace {
 
+// The word embeddings are lazy in rows: a step updates those of its batches' tokens.
 std::vector<ParamSegment> segments_of(const model::BertClassifier& model) {
+  const auto word_embeddings = static_cast<std::size_t>(model.tensors().wte - model.parameters().data());
   std::vector<ParamSegment> segments;
   for (const model::NamedParameter& p : model.named_parameters())
-    segments.push_back({p.name, p.offset, p.count, trainer_applies_weight_decay(p.name)});
+    segments.push_back({p.name, p.offset, p.count, trainer_applies_weight_decay(p.name),
+                        p.offset == word_embeddings ? static_cast<std::size_t>(model.config().embedding_width()) : 0});
   return segments;
 }
 
@@ -99,6 +104,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       const std::int64_t b = p.next_batch++;
       const Batch& indices = batches[static_cast<std::size_t>(b)];
       fill_batch(batch, indices, train.encoded, &train.examples, task, num_labels);
+      adamw.catch_up(model.parameters(), batch.ids);
       model.forward(batch, {.dropout = true, .backward = true, .seed = dropout_seed(options.seed, p.batch_number++)});
       p.epoch_loss_sum += model.loss(batch, class_weights);
       model.backward();
@@ -107,12 +113,14 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       if (!plan.steps_after(b)) continue;
 
       std::span<float> grads = model.grads();
-      if (const auto group = plan.group_size(b); group > 1)
-        for (float& g : grads) g /= static_cast<float>(group);
-      const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm)
-                                                      : global_grad_norm(grads, segments);
+      const std::span<const std::int32_t> rows = model.workspace().touched_word_rows();
+      if (const auto group = plan.group_size(b); group > 1) divide_by_group(grads, segments, group, rows);
+      const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm, rows)
+                                                      : global_grad_norm(grads, segments, rows);
+      // Clipping by a NaN norm made every gradient NaN, the untouched rows' zeros too.
+      if (options.max_grad_norm > 0.0f && std::isnan(norm)) model.workspace().touch_all_word_rows();
       const double lr = schedule.lr(p.step);
-      adamw.step(model.parameters(), grads, lr);
+      adamw.step(model.parameters(), grads, lr, model.workspace().touched_word_rows());
       model.zero_grad();
       ++p.step;
       update_seconds();
@@ -129,12 +137,16 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
                            .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)});
       const bool stop = callbacks.stop_requested && callbacks.stop_requested();
       const bool save = options.save_steps > 0 && p.step % options.save_steps == 0;
-      if ((save || stop) && callbacks.on_checkpoint) callbacks.on_checkpoint(snapshot);
+      const bool checkpoint = (save || stop) && callbacks.on_checkpoint;
+      if (checkpoint || stop) adamw.flush(model.parameters());
+      if (checkpoint) callbacks.on_checkpoint(snapshot);
       if (stop) {
         result.interrupted = true;
         return result;
       }
     }
+    // Evaluation, the callbacks and the caller see every row up to date.
+    adamw.flush(model.parameters());
     update_seconds();
 
     EpochReport report;

@@ -5,7 +5,8 @@
 // One optimizer step: for each batch of its accumulation group, forward with dropout,
 // loss (class-weighted when asked), backward; gradients divided by the group size (the
 // mean over the group, see training_plan.h); clip_grad_norm_ to max_grad_norm; AdamW with
-// the scheduled learning rate; zero the gradients. Dropout masks are keyed by (seed,
+// the scheduled learning rate, lazy in the word embeddings' untouched rows (flushed, so
+// exactly dense AdamW, before evaluation, checkpoints and the end); zero the gradients. Dropout masks are keyed by (seed,
 // batch number) and batch order by (seed, epoch), so a run is reproducible for a seed and
 // thread count, and a run stopped between two steps continues exactly from a
 // TrainerProgress, the model's parameters and the optimizer's moments.
