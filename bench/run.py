@@ -56,8 +56,8 @@ def run(cmd, env=None):
     return json.loads(text.strip().splitlines()[-1]), usage.ru_maxrss / 1024.0
 
 
-def prepare():
-    """Builds the cache once: texts, checkpoints, token ids, ONNX exports, npm packages."""
+def prepare(shapes):
+    """Builds the cache once: texts, checkpoints, token ids and ONNX exports of `shapes`, npm packages."""
     for tool in ("finetune_bench", "infer_bench", "gemm_peak", "tokenize_bench"):
         if not os.path.exists(os.path.join(BUILD, "bench", tool)):
             sys.exit("bench: build/bench/%s missing: cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "
@@ -73,7 +73,8 @@ def prepare():
             f.write("text,label\n" + "".join("%s,%s\n" % (r["text"], r["label"]) for r in rows))
         with open(texts_txt, "w") as f:
             f.write("".join(r["text"] + "\n" for r in rows))
-    for shape, (config_dir, tokenizer_dir) in SHAPES.items():
+    for shape in shapes:
+        config_dir, tokenizer_dir = SHAPES[shape]
         folder = os.path.join(CACHE, shape)
         if not os.path.exists(os.path.join(folder, "model.safetensors")):
             log("bench: random %s checkpoint" % shape)
@@ -189,17 +190,21 @@ def main():
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
     started = time.time()
-    texts_csv, texts_txt = prepare()
-    load_before = os.getloadavg()
-    base_config = os.path.join(CACHE, "bert-base", "config.json")
-    gemm_cmd = [os.path.join(BUILD, "bench", "gemm_peak"), base_config, str(mean_tokens_per_batch("bert-base"))]
+    texts_csv, texts_txt = (os.path.join(CACHE, "texts.csv"), os.path.join(CACHE, "texts.txt"))
     work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt).items()
             if not args.only or args.only in name}
+    # The GEMM roofline reads bert-base's shapes; a run of --only workloads leaves it out.
+    roofline = not args.only
+    prepare(sorted({name.split(" ", 1)[1] for name in work} | ({"bert-base"} if roofline else set())))
+    load_before = os.getloadavg()
+    gemm_cmd = roofline and [os.path.join(BUILD, "bench", "gemm_peak"), os.path.join(CACHE, "bert-base", "config.json"),
+                             str(mean_tokens_per_batch("bert-base"))]
 
     results = {}  # (workload, implementation) -> list of (result, rss)
     gemm = []
     for r in range(rounds):
-        gemm.append(run(gemm_cmd)[0])
+        if roofline:
+            gemm.append(run(gemm_cmd)[0])
         for name, impls in work.items():
             for impl, (cmd, env) in impls.items():
                 log("bench: round %d/%d: %s, %s" % (r + 1, rounds, name, impl))
@@ -209,8 +214,6 @@ def main():
 
     med = lambda name, impl, key: statistics.median(
         rss if key == "max_rss_mib" else res[key] for res, rss in results[(name, impl)])
-    peak = statistics.median(g["peak_gflops"] for g in gemm)
-    mix = statistics.median(g["mix_gflops"] for g in gemm)
     print("machine: %s; load average %.2f before, %.2f after (1 min)" % (machine(), load_before[0], load_after[0]))
     print("rounds: %d%s; wall time %.0f s" % (rounds, " (--quick)" if args.quick else "", time.time() - started))
     print()
@@ -228,6 +231,10 @@ def main():
     print(row % ("tokenize", "texts_per_s", "%.0f" % ours_tok, "HF Rust", "%.0f" % hf_tok, "%.2f" % (ours_tok / hf_tok),
                  ""))
     print()
+    if not roofline:
+        return
+    peak = statistics.median(g["peak_gflops"] for g in gemm)
+    mix = statistics.median(g["mix_gflops"] for g in gemm)
     print("GEMM roofline (tensor::gemm, bert-base layer shapes at %d tokens): peak %.1f GFLOP/s, layer mix %.1f GFLOP/s"
           % (gemm[0]["tokens"], peak, mix))
     for i, shape in enumerate(gemm[0]["shapes"]):
