@@ -1,5 +1,6 @@
-// The page at / of bertcls serve, used as a person would: in headless Chromium, type a
-// text, click Classify, read the probabilities it shows. Skipped where chromium and
+// The pages of bertcls serve, used as a person would, in headless Chromium: at /, type a
+// text, click Classify, read the probabilities it shows, and give the key a server asks
+// for; at /docs, see every route and send one a request. Skipped where chromium and
 // chromedriver are not installed (scripts/install-deps.sh installs them).
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -33,7 +34,8 @@ bool eventually(const std::function<bool()>& done) {
 
 // The server on a free loopback port, stopped however the test ends.
 struct RunningServer {
-  explicit RunningServer(const fs::path& model_dir) : server(bertcls::pipeline::ClassifierModel::load(model_dir.string()), "tiny", options()) {
+  explicit RunningServer(const fs::path& model_dir, const std::string& api_key = "")
+      : server(bertcls::pipeline::ClassifierModel::load(model_dir.string()), "tiny", options(api_key)) {
     port = server.bind();
     thread = std::thread([this] { server.serve(); });
   }
@@ -41,9 +43,10 @@ struct RunningServer {
     server.stop();
     thread.join();
   }
-  static bertcls::serve::ServerOptions options() {
+  static bertcls::serve::ServerOptions options(const std::string& api_key) {
     bertcls::serve::ServerOptions o;
     o.port = 0;
+    o.api_key = api_key;
     return o;
   }
   bertcls::serve::InferenceServer server;
@@ -69,12 +72,16 @@ std::pair<uint32_t, uint32_t> png_size(const std::string& png) {
   return {be32(16), be32(20)};
 }
 
+// Declares `chromedriver` and `chromium`, or skips the test without them.
+#define FIND_CHROMIUM_OR_SKIP()                                                                               \
+  auto chromedriver = bertcls::test::find_on_path("chromedriver");                                             \
+  auto chromium = bertcls::test::find_on_path("chromium");                                                     \
+  if (!chromedriver || !chromium)                                                                              \
+  GTEST_SKIP() << "chromium and chromedriver are not on PATH (Debian: apt-get install chromium chromium-driver, " \
+                  "as scripts/install-deps.sh does)"
+
 TEST(ServeIndexPageInChromium, ShowsTheProbabilitiesPredictGivesAndTheServersErrors) {
-  auto chromedriver = bertcls::test::find_on_path("chromedriver");
-  auto chromium = bertcls::test::find_on_path("chromium");
-  if (!chromedriver || !chromium)
-    GTEST_SKIP() << "chromium and chromedriver are not on PATH (Debian: apt-get install chromium chromium-driver, "
-                    "as scripts/install-deps.sh does)";
+  FIND_CHROMIUM_OR_SKIP();
   TempDir dir;
   RunningServer serving(bertcls::test::make_tiny_model_folder(dir.path / "model"));
   const std::string url = "http://127.0.0.1:" + std::to_string(serving.port);
@@ -124,6 +131,37 @@ TEST(ServeIndexPageInChromium, ShowsTheProbabilitiesPredictGivesAndTheServersErr
   ASSERT_TRUE(eventually([&] { return !browser.text(browser.find("#error")).empty(); }));
   EXPECT_NE(browser.text(browser.find("#error")).find("empty text"), std::string::npos);
   EXPECT_TRUE(browser.find_all("#result .row").empty());
+}
+
+TEST(ServeIndexPageInChromium, AsksForTheKeyAServerNeedsAndSendsIt) {
+  FIND_CHROMIUM_OR_SKIP();
+  TempDir dir;
+  RunningServer serving(bertcls::test::make_tiny_model_folder(dir.path / "model"), "s3cret");
+  bertcls::test::HeadlessChromium browser(*chromedriver, *chromium, dir.path);
+  browser.navigate("http://127.0.0.1:" + std::to_string(serving.port) + "/");
+  ASSERT_TRUE(eventually([&] { return browser.text(browser.find("#error")).find("API key") != std::string::npos; }))
+      << "the page must say why /info failed";
+  browser.type(browser.find("#key"), "s3cret");
+  browser.type(browser.find("#text"), "какой чудесный день");
+  browser.click(browser.find("#go"));
+  ASSERT_TRUE(eventually([&] { return browser.find_all("#result .row").size() == 2; }))
+      << "no result; the page says: " << browser.text(browser.find("#error"));
+}
+
+TEST(ServeDocsPageInChromium, ListsEveryRouteAndSendsOneARequest) {
+  FIND_CHROMIUM_OR_SKIP();
+  TempDir dir;
+  RunningServer serving(bertcls::test::make_tiny_model_folder(dir.path / "model"), "s3cret");
+  bertcls::test::HeadlessChromium browser(*chromedriver, *chromium, dir.path);
+  browser.navigate("http://127.0.0.1:" + std::to_string(serving.port) + "/docs");
+  ASSERT_TRUE(eventually([&] { return browser.find_all("section").size() == 11; }))
+      << browser.find_all("section").size() << " routes shown";
+  browser.type(browser.find("#key"), "s3cret");
+  const std::string predict = "section[data-route=\"POST /predict\"] ";
+  browser.click(browser.find(predict + "button"));
+  ASSERT_TRUE(eventually([&] { return browser.text(browser.find(predict + "pre.status")).rfind("200", 0) == 0; }))
+      << browser.text(browser.find(predict + "pre.status"));
+  EXPECT_NE(browser.text(browser.find(predict + "pre.status")).find("\"label\""), std::string::npos);
 }
 
 }  // namespace
