@@ -225,6 +225,46 @@ TEST(ByteLevelTokenizer, MaskTakesTheSpaceBeforeItAndOffsetsSkipSpaces) {
   EXPECT_EQ(tok.decode(tok.encode("Hello <mask>!").ids, false), "<s>Hello<mask>!</s>");
 }
 
+// Older RoBERTa repositories (cardiffnlp's twitter-roberta-base-sentiment among them) ship
+// only the slow tokenizer's vocab.json + merges.txt; converted as RobertaConverter does,
+// they must encode as the tokenizer.json HF writes for the same files.
+TEST(ByteLevelTokenizer, VocabJsonAndMergesTxtEncodeAsTheirTokenizerJson) {
+  const nlohmann::json fast = nlohmann::json::parse(std::ifstream(kRoberta / "tokenizer.json"));
+  const fs::path dir = fs::temp_directory_path() / ("bertcls_slow_roberta_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "vocab.json") << fast["model"]["vocab"].dump();
+  {
+    std::ofstream merges(dir / "merges.txt");
+    merges << "#version: 0.2\n";
+    for (const auto& m : fast["model"]["merges"]) merges << m[0].get<std::string>() << " " << m[1].get<std::string>() << "\n";
+  }
+  // roberta-base's special_tokens_map.json: plain strings but for the mask.
+  std::ofstream(dir / "special_tokens_map.json")
+      << R"({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "sep_token": "</s>", "pad_token": "<pad>",
+            "cls_token": "<s>", "mask_token": {"content": "<mask>", "lstrip": true, "normalized": false,
+            "rstrip": false, "single_word": false}})";
+  const Tokenizer slow = Tokenizer::from_directory(dir), reference = Tokenizer::from_directory(kRoberta);
+  std::ifstream corpus(fs::path(BERTCLS_SOURCE_DIR) / "data/rutweetcorp-sample/valid.csv");
+  std::vector<std::string> texts = {"Hello <mask>!", "  two  spaces\tand\ttabs\n", "don't  <s>stop</s>", "😀👍🏽 中文"};
+  for (std::string line; std::getline(corpus, line);) texts.push_back(line);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const Encoding a = slow.encode(texts[i]), b = reference.encode(texts[i]);
+    ASSERT_EQ(a.ids, b.ids) << texts[i];
+    ASSERT_EQ(a.tokens, b.tokens) << texts[i];
+    ASSERT_EQ(a.offsets, b.offsets) << texts[i];
+    const Encoding pa = slow.encode_pair(texts[i], texts[0]), pb = reference.encode_pair(texts[i], texts[0]);
+    ASSERT_EQ(pa.ids, pb.ids) << texts[i];
+    ASSERT_EQ(pa.offsets, pb.offsets) << texts[i];
+  }
+  EXPECT_EQ(slow.decode(slow.encode(texts[1]).ids), texts[1]);
+  EXPECT_EQ(slow.pad_id(), 1);
+  EXPECT_EQ(slow.cls_id(), 0);
+  // Its files are what it saves with a model folder.
+  slow.save_to_directory(dir / "saved");
+  EXPECT_TRUE(fs::exists(dir / "saved" / "vocab.json") && fs::exists(dir / "saved" / "merges.txt"));
+  fs::remove_all(dir);
+}
+
 TEST(ByteLevelTokenizer, KnowsItsSpecialIds) {
   const Tokenizer tok = Tokenizer::from_directory(kRoberta);
   EXPECT_EQ(tok.cls_id(), 0);

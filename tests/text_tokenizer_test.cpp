@@ -82,7 +82,7 @@ TEST(Tokenizer, RefusesComponentsItDoesNotImplementAndNamesThem) {
             std::string::npos);
   nlohmann::json single_word = {{{"id", 103}, {"content", "[MASK]"}, {"single_word", true}, {"special", true}}};
   EXPECT_NE(error_of(with_block("added_tokens", single_word)).find("single_word"), std::string::npos);
-  EXPECT_NE(error_of(temp_dir("empty")).find("no tokenizer.json or vocab.txt"), std::string::npos);
+  EXPECT_NE(error_of(temp_dir("empty")).find("no tokenizer.json, vocab.txt, or vocab.json with merges.txt"), std::string::npos);
 }
 
 TEST(Tokenizer, AcceptsBertProcessingAsTheBertTemplate) {

@@ -121,12 +121,14 @@ const char* kSafetensors = "model.safetensors";
 const char* kSafetensorsIndex = "model.safetensors.index.json";
 const char* kTorchBin = "pytorch_model.bin";
 
-// What a BERT classifier folder needs when the user names no patterns.
+// What a classifier folder needs when the user names no patterns.
 std::vector<std::string> default_files(const std::vector<std::string>& available, const std::string& repo_id) {
   std::set<std::string> have(available.begin(), available.end());
   if (!have.count("config.json")) throw Error(repo_id + ": the repository has no config.json: not a transformers model");
   std::vector<std::string> files{"config.json"};
-  for (const char* f : {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"})
+  // vocab.json + merges.txt: a byte-level BPE tokenizer (RoBERTa's) without tokenizer.json.
+  for (const char* f :
+       {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"})
     if (have.count(f)) files.push_back(f);
   if (have.count(kSafetensors)) files.push_back(kSafetensors);
   else if (have.count(kSafetensorsIndex)) files.push_back(kSafetensorsIndex);

@@ -1,6 +1,6 @@
 // Builds a Tokenizer from a model folder: tokenizer.json block by block, or the slow
-// tokenizer's files converted as transformers' BertConverter (convert_slow_tokenizer.py)
-// converts them.
+// tokenizer's files converted as transformers' BertConverter (vocab.txt) and
+// RobertaConverter (vocab.json + merges.txt) convert them (convert_slow_tokenizer.py).
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -42,6 +42,17 @@ T get_or(const json& j, const char* key, T fallback) {
 
 std::string type_of(const json& block) {
   return block.is_object() ? get_or<std::string>(block, "type", "") : (block.is_null() ? "null" : "?");
+}
+
+// A slow tokenizer's special token `key` ("unk_token"), from special_tokens_map.json or
+// else tokenizer_config.json: a string, or an AddedToken object {"content", "lstrip", …}.
+json special_token(const json& map, const json& config, const char* key, const char* fallback) {
+  for (const json* src : {&map, &config}) {
+    auto it = src->find(key);
+    if (it != src->end() && !it->is_null())
+      return it->is_object() ? *it : json::object({{"content", it->get<std::string>()}});
+  }
+  return json::object({{"content", fallback}});
 }
 
 }  // namespace
@@ -90,12 +101,7 @@ class TokenizerLoader {
       t.normalizer_ = {true, basic && get_or(config, "tokenize_chinese_chars", true),
                        basic && get_or(config, "strip_accents", lower), lower};
       auto special = [&](const char* key, const char* fallback) {
-        for (const json* src : {&map, &config}) {
-          auto it = src->find(key);
-          if (it == src->end() || it->is_null()) continue;
-          return it->is_object() ? it->at("content").get<std::string>() : it->get<std::string>();
-        }
-        return std::string(fallback);
+        return special_token(map, config, key, fallback).at("content").get<std::string>();
       };
       const std::string unk = special("unk_token", "[UNK]"), sep = special("sep_token", "[SEP]"),
                         pad = special("pad_token", "[PAD]"), cls = special("cls_token", "[CLS]"),
@@ -104,18 +110,7 @@ class TokenizerLoader {
       t.model_ = WordPiece(std::move(vocab), unk, "##", 100);
       // The fast tokenizer adds added_tokens_decoder's entries (by id) and then the
       // special tokens, each normalized=false.
-      std::vector<std::pair<int32_t, json>> decoder_entries;
-      const json added_decoder = config.value("added_tokens_decoder", json::object());
-      for (const auto& [id, entry] : added_decoder.items()) {
-        decoder_entries.emplace_back(std::stoi(id), entry);
-      }
-      std::sort(decoder_entries.begin(), decoder_entries.end(),
-                [](const auto& x, const auto& y) { return x.first < y.first; });
-      for (const auto& [id, entry] : decoder_entries) {
-        json a = entry;
-        a["id"] = id;
-        load_added_token(a, t);
-      }
+      load_added_tokens_decoder(config, t);
       for (const std::string& s : {pad, unk, cls, sep, mask}) {
         if (t.added_.by_content(s)) continue;
         auto id = t.model_.token_to_id(s);
@@ -144,7 +139,80 @@ class TokenizerLoader {
     return t;
   }
 
+  // vocab.json + merges.txt (+ tokenizer_config.json, special_tokens_map.json), as
+  // RobertaTokenizerFast builds itself from a slow RobertaTokenizer's files: BPE without
+  // unk_token, ByteLevel pre-tokenizer and decoder, RobertaProcessing with trimmed
+  // offsets, add_prefix_space from the config (default false), <mask> taking the space
+  // before it (lstrip) unless the files say otherwise.
+  static Tokenizer from_bpe_files(const fs::path& dir) {
+    const fs::path vocab_path = dir / "vocab.json", merges_path = dir / "merges.txt",
+                   config_path = dir / "tokenizer_config.json", map_path = dir / "special_tokens_map.json";
+    json config = fs::exists(config_path) ? read_json(config_path) : json::object();
+    json map = fs::exists(map_path) ? read_json(map_path) : json::object();
+    Tokenizer t;
+    try {
+      t.normalizer_ = {false, false, false, false};
+      const bool add_prefix_space = get_or(config, "add_prefix_space", false);
+      t.byte_level_ = ByteLevelPreTokenizer{add_prefix_space, true};
+      json model{{"vocab", read_json(vocab_path)}, {"merges", json::array()}};
+      std::istringstream merges(read_file(merges_path));
+      for (std::string line; std::getline(merges, line);)
+        if (!line.empty()) model["merges"].push_back(line);
+      try {
+        t.model_ = load_bpe(model);
+      } catch (const Error& e) {
+        throw Error(merges_path.string() + ": " + e.what());
+      }
+      load_added_tokens_decoder(config, t);
+      // PreTrainedTokenizerFast then adds the special tokens, in SPECIAL_TOKENS_ATTRIBUTES' order.
+      const std::pair<const char*, const char*> specials[] = {{"bos_token", "<s>"},  {"eos_token", "</s>"},
+                                                              {"unk_token", "<unk>"}, {"sep_token", "</s>"},
+                                                              {"pad_token", "<pad>"}, {"cls_token", "<s>"},
+                                                              {"mask_token", "<mask>"}};
+      for (const auto& [key, fallback] : specials) {
+        json token = special_token(map, config, key, fallback);
+        const std::string content = token.at("content");
+        if (t.added_.by_content(content)) continue;
+        auto id = t.model_.token_to_id(content);
+        if (!id) throw Error(std::string(key) + " \"" + content + "\" is not in vocab.json");
+        token["id"] = *id;
+        token["special"] = true;
+        if (std::string(key) == "mask_token" && !token.contains("lstrip")) token["lstrip"] = true;
+        load_added_token(token, t);
+      }
+      const std::string cls = special_token(map, config, "cls_token", "<s>").at("content"),
+                        sep = special_token(map, config, "sep_token", "</s>").at("content");
+      t.cls_id_ = *t.token_to_id(cls);
+      t.sep_id_ = *t.token_to_id(sep);
+      t.processor_ = TemplateProcessor::roberta(cls, t.cls_id_, sep, t.sep_id_, true, add_prefix_space);
+      t.pad_id_ = t.token_to_id(special_token(map, config, "pad_token", "<pad>").at("content").get<std::string>()).value_or(-1);
+      t.decoder_ = ByteLevelDecoder{};
+    } catch (const json::exception& e) {
+      throw Error(dir.string() + ": " + e.what());
+    } catch (const Error& e) {
+      rethrow_with_context(dir.string(), e);
+    }
+    t.source_files_ = {vocab_path, merges_path};
+    for (const fs::path& p : {config_path, map_path}) {
+      if (fs::exists(p)) t.source_files_.push_back(p);
+    }
+    return t;
+  }
+
  private:
+  // tokenizer_config.json's added_tokens_decoder, {id: AddedToken}, added by id as the
+  // fast tokenizer adds them first.
+  static void load_added_tokens_decoder(const json& config, Tokenizer& t) {
+    const json decoder = config.value("added_tokens_decoder", json::object());
+    std::vector<std::pair<int32_t, json>> entries;
+    for (const auto& [id, entry] : decoder.items()) entries.emplace_back(std::stoi(id), entry);
+    std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto& [id, entry] : entries) {
+      entry["id"] = id;
+      load_added_token(entry, t);
+    }
+  }
+
   // One token per line, the line number is the id; only "\n" ends a line, as
   // transformers' load_vocab strips only "\n".
   static std::vector<std::string> read_vocab_txt(const fs::path& path) {
@@ -357,7 +425,8 @@ Tokenizer Tokenizer::from_tokenizer_json(const fs::path& file) {
 Tokenizer Tokenizer::from_directory(const fs::path& dir) {
   if (fs::exists(dir / "tokenizer.json")) return TokenizerLoader::from_json(dir / "tokenizer.json");
   if (fs::exists(dir / "vocab.txt")) return TokenizerLoader::from_vocab(dir);
-  throw Error(dir.string() + ": no tokenizer.json or vocab.txt");
+  if (fs::exists(dir / "vocab.json") && fs::exists(dir / "merges.txt")) return TokenizerLoader::from_bpe_files(dir);
+  throw Error(dir.string() + ": no tokenizer.json, vocab.txt, or vocab.json with merges.txt");
 }
 
 void Tokenizer::save_to_directory(const fs::path& dir) const {
