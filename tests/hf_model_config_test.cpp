@@ -90,8 +90,6 @@ TEST(ModelConfigJson, WhatCannotBeHonouredIsAnError) {
   test::expect_error([] { parse(with(tiny(), "model_type", "gpt2")); },
                      {"config.json", "\"model_type\"", "\"gpt2\" is not a model bertcls runs",
                       "bert, roberta, xlm-roberta, distilbert, electra"});
-  test::expect_error([] { parse(with(with(tiny(), "model_type", "distilbert"), "sinusoidal_pos_embds", true)); },
-                     {"\"sinusoidal_pos_embds\"", "not supported"});
   test::expect_error([] { parse(with(tiny(), "position_embedding_type", "relative_key")); },
                      {"\"position_embedding_type\"", "\"relative_key\" is not supported"});
   test::expect_error([] { parse(with(tiny(), "is_decoder", true)); }, {"\"is_decoder\""});
@@ -122,6 +120,11 @@ TEST(ModelConfigJson, EachFamilyReadsItsOwnKeysAndDefaults) {
   EXPECT_FLOAT_EQ(d.attention_probs_dropout_prob, 0.3f);
   EXPECT_FLOAT_EQ(d.classifier_dropout, 0.2f) << "seq_classif_dropout's default";
   EXPECT_FALSE(d.attention_output_dropout());
+  EXPECT_FALSE(d.sinusoidal_positions);
+  const model::BertConfig fixed = parse(with(distil, "sinusoidal_pos_embds", true));
+  EXPECT_TRUE(fixed.sinusoidal_positions);
+  EXPECT_EQ(model_config_to_json(model_config_from_json(with(distil, "sinusoidal_pos_embds", true), kSource))["sinusoidal_pos_embds"],
+            true);
   EXPECT_EQ(d.head_activation(), Activation::relu);
 
   const model::BertConfig e = parse(with(with(tiny(), "model_type", "electra"), "embedding_size", 4));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -80,6 +81,10 @@ TEST_P(BertParity, LogitsLossAndEveryGradientMatchTheReference) {
   const float* grads = model.grads().data();
   for (const NamedParameter& np : model.named_parameters()) {
     const float* g = grads + np.offset;
+    if (!np.trainable) {  // fixed (sinusoidal positions): no gradient at all, as in torch
+      EXPECT_TRUE(std::all_of(g, g + np.count, [](float x) { return x == 0.0f; })) << np.name;
+      continue;
+    }
     const bool zero_in_exact_arithmetic =
         np.name.ends_with("attention.self.key.bias") || np.name.ends_with("attention.k_lin.bias");
     const double scale = zero_in_exact_arithmetic ? model_scale * 1e-2 : absmax_of(np);
@@ -117,6 +122,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, BertParity,
                                            CaseSpec{"tiny2_regression", "tiny2_regression"},
                                            CaseSpec{"roberta_single_padded", "micro_roberta"},
                                            CaseSpec{"distilbert_single_padded", "micro_distilbert"},
+                                           CaseSpec{"distilbert_sinusoidal", "micro_distilbert_sinusoidal"},
                                            CaseSpec{"electra_pairs", "micro_electra"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
@@ -140,7 +146,8 @@ TEST_P(FamilyTrajectory, LossesNormsAndFinalLogitsFollowPyTorch) {
   const Batch batch = ref.batch();
   std::vector<train::ParamSegment> segments;
   for (const NamedParameter& np : model.named_parameters())
-    segments.push_back({np.name, np.offset, np.count, train::trainer_applies_weight_decay(np.name)});
+    segments.push_back({np.name, np.offset, np.count, np.trainable && train::trainer_applies_weight_decay(np.name)});
+  const std::vector<float> before(model.parameters().begin(), model.parameters().end());
   train::AdamW adamw(segments, {.weight_decay = want["weight_decay"].get<double>()});
   const int steps = want["steps"];
   double loss_dev = 0.0;
@@ -156,6 +163,10 @@ TEST_P(FamilyTrajectory, LossesNormsAndFinalLogitsFollowPyTorch) {
                want["lr"].get<double>() * train::linear_warmup_multiplier(step, want["warmup"], steps));
   }
   EXPECT_LE(loss_dev, 2e-5);
+  for (const NamedParameter& np : model.named_parameters())
+    if (!np.trainable)
+      EXPECT_EQ(0, std::memcmp(before.data() + np.offset, model.parameters().data() + np.offset, np.count * sizeof(float)))
+          << np.name << " is fixed";
   auto logits = model.forward(batch, {});
   double logit_dev = 0.0;
   for (size_t i = 0; i < logits.size(); ++i)
@@ -168,6 +179,7 @@ TEST_P(FamilyTrajectory, LossesNormsAndFinalLogitsFollowPyTorch) {
 INSTANTIATE_TEST_SUITE_P(Families, FamilyTrajectory,
                          ::testing::Values(CaseSpec{"roberta_single_padded", "micro_roberta"},
                                            CaseSpec{"distilbert_single_padded", "micro_distilbert"},
+                                           CaseSpec{"distilbert_sinusoidal", "micro_distilbert_sinusoidal"},
                                            CaseSpec{"electra_pairs", "micro_electra"}),
                          [](const auto& info) { return std::string(info.param.name); });
 

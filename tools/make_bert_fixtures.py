@@ -121,6 +121,9 @@ MODELS = {
     "micro_roberta": family_config("roberta", 99, 32, 2, 4, 37, 42, ["neg", "neu", "pos"], pad_token_id=1,
                                    type_vocab_size=1, layer_norm_eps=1e-5),
     "micro_distilbert": family_config("distilbert", 99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"]),
+    # Fixed sin/cos positions that never train (requires_grad False, as HF makes them).
+    "micro_distilbert_sinusoidal": family_config("distilbert", 99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"],
+                                                 sinusoidal_pos_embds=True),
     # ELECTRA: embeddings of 16 projected to the hidden 32.
     "micro_electra": family_config("electra", 99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"], embedding_size=16),
     "micro_regression": config(99, 32, 2, 4, 37, 40, ["score"]),
@@ -198,15 +201,37 @@ CASES = [
     ("tiny2_regression", "tiny2_regression", [16, 5, 12], 16, [8, 0, 6], "float", None, False),
     ("roberta_single_padded", "micro_roberta", [12, 5, 9, 1], 12, None, "class", None, False),
     ("distilbert_single_padded", "micro_distilbert", [12, 5, 9, 1], 12, None, "class", None, True),
+    ("distilbert_sinusoidal", "micro_distilbert_sinusoidal", [12, 5, 9, 1], 12, None, "class", None, False),
     ("electra_pairs", "micro_electra", [14, 6, 10], 14, [8, 3, 6], "class", None, False),
 ]
 GRAD_SAMPLES = 64
 
 
+def sinusoidal(n_pos, dim):
+    """DistilBERT's create_sinusoidal_embeddings, in float64 and then float32."""
+    enc = np.array([[pos / np.power(10000, 2 * (j // 2) / dim) for j in range(dim)] for pos in range(n_pos)])
+    out = np.zeros((n_pos, dim), np.float32)
+    out[:, 0::2] = np.sin(enc[:, 0::2])
+    out[:, 1::2] = np.cos(enc[:, 1::2])
+    return out
+
+
+def initial_params(d):
+    """name -> tensor: the generated weights, and fixed sinusoidal positions (no gradient)
+    where the config asks for them."""
+    params = {}
+    for n, s in hf_names(d):
+        if d.get("sinusoidal_pos_embds") and n.endswith("embeddings.position_embeddings.weight"):
+            params[n] = torch.from_numpy(sinusoidal(*s))
+        else:
+            params[n] = torch.from_numpy(generated_weight(n, s)).requires_grad_(True)
+    return params
+
+
 def build_case(name, model, lengths, S, pairs, kind, weights, pad_inside):
     d = MODELS[model]
     cfg = ref.Config(d)
-    params = {n: torch.from_numpy(generated_weight(n, s)).requires_grad_(True) for n, s in hf_names(d)}
+    params = initial_params(d)
     rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
     ids, types, mask = padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside, cfg.pad)
     B, K = len(lengths), cfg.num_labels
@@ -228,7 +253,7 @@ def build_case(name, model, lengths, S, pairs, kind, weights, pad_inside):
     if cw is not None:
         out.append(("class_weights", cw.numpy()))
     for n, s in hf_names(d):
-        g = params[n].grad.numpy().reshape(-1)
+        g = np.zeros(int(np.prod(s)), np.float32) if params[n].grad is None else params[n].grad.numpy().reshape(-1)
         if model.startswith("micro"):
             out.append(("grad/" + n, g.reshape(s)))
             continue
@@ -246,7 +271,7 @@ def build_case(name, model, lengths, S, pairs, kind, weights, pad_inside):
 # Fine-tuning trajectories of the other families: the case's batch every step, AdamW in
 # the Trainer's two groups (weight decay 0.01 but for biases and LayerNorm weights), a
 # linear schedule with warm-up, clip_grad_norm_(1.0), dropout off.
-TRAJECTORIES = ["roberta_single_padded", "distilbert_single_padded", "electra_pairs"]
+TRAJECTORIES = ["roberta_single_padded", "distilbert_single_padded", "distilbert_sinusoidal", "electra_pairs"]
 TRAJECTORY = {"steps": 8, "lr": 1e-2, "warmup": 2, "weight_decay": 0.01, "max_grad_norm": 1.0}
 
 
@@ -259,8 +284,8 @@ def build_trajectory(name):
     assert kind == "class" and weights is None
     d = MODELS[model]
     cfg = ref.Config(d)
-    names = hf_names(d)
-    params = {n: torch.from_numpy(generated_weight(n, s)).requires_grad_(True) for n, s in names}
+    params = initial_params(d)
+    names = [(n, s) for n, s in hf_names(d) if params[n].requires_grad]  # the Trainer optimizes these only
     rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
     ids, types, mask = (torch.from_numpy(a) for a in padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside, cfg.pad))
     labels = torch.from_numpy(rng.integers(0, cfg.num_labels, len(lengths)))

@@ -216,8 +216,7 @@ ModelConfig model_config_from_json(const json& doc, const std::string& source) {
   }
   if (fields.boolean("is_decoder")) fields.fail("is_decoder", "a decoder (causal) model is not a classifier bertcls supports");
   if (fields.boolean("add_cross_attention")) fields.fail("add_cross_attention", "cross-attention is not supported");
-  if (fields.boolean("sinusoidal_pos_embds"))
-    fields.fail("sinusoidal_pos_embds", "fixed sinusoidal positions are not supported (bertcls trains learned ones)");
+  config.sinusoidal_positions = config.family == model::Family::distilbert && fields.boolean("sinusoidal_pos_embds");
 
   config.vocab_size = fields.positive_int("vocab_size", config.vocab_size);
   config.hidden_size = fields.positive_int(keys->hidden_size, config.hidden_size);
@@ -311,7 +310,7 @@ json model_config_to_json(const ModelConfig& model_config) {
   doc[keys.intermediate_size] = config.intermediate_size;
   doc["max_position_embeddings"] = config.max_position_embeddings;
   if (config.family == model::Family::distilbert) {
-    doc["sinusoidal_pos_embds"] = false;
+    doc["sinusoidal_pos_embds"] = config.sinusoidal_positions;
   } else {
     doc["type_vocab_size"] = config.type_vocab_size;
     doc["position_embedding_type"] = "absolute";

@@ -36,6 +36,8 @@ struct BertConfig {
   int type_vocab_size = 2;           // TV; 0: no token type embeddings (DistilBERT)
   int embedding_size = 0;            // E; 0: hidden_size. ELECTRA projects E -> C.
   int position_offset = 0;           // a sequence's first position id (RoBERTa: padding_idx + 1)
+  // DistilBERT's sinusoidal_pos_embds: fixed sin/cos position embeddings that never train.
+  bool sinusoidal_positions = false;
   float layer_norm_eps = 1e-12f;
   Activation hidden_act = Activation::gelu;
   float hidden_dropout_prob = 0.1f;

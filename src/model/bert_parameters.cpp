@@ -116,14 +116,15 @@ std::vector<NamedParameter> named_parameters(const BertConfig& config) {
   auto add = [&](std::string name, std::vector<int64_t> shape, InitKind init) {
     size_t count = 1;
     for (int64_t d : shape) count *= static_cast<size_t>(d);
-    out.push_back({std::move(name), std::move(shape), offset, count, init});
+    out.push_back({std::move(name), std::move(shape), offset, count, init, init != InitKind::sinusoidal});
     offset += count;
   };
   const int64_t V = s.V, P = s.P, TV = s.TV, E = s.E, C = s.C, I = s.I, K = s.K;
   const std::string base = base_model_prefix(config.family);
   const LayerNames& n = config.family == Family::distilbert ? kDistilBertLayer : kBertLayer;
   add(base + "embeddings.word_embeddings.weight", {V, E}, InitKind::normal);
-  add(base + "embeddings.position_embeddings.weight", {P, E}, InitKind::normal);
+  add(base + "embeddings.position_embeddings.weight", {P, E},
+      config.sinusoidal_positions ? InitKind::sinusoidal : InitKind::normal);
   if (TV > 0) add(base + "embeddings.token_type_embeddings.weight", {TV, E}, InitKind::normal);
   add(base + "embeddings.LayerNorm.weight", {E}, InitKind::ones);
   add(base + "embeddings.LayerNorm.bias", {E}, InitKind::zeros);

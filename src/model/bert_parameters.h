@@ -52,8 +52,9 @@ size_t parameter_count(const BertConfig& config);
 // Views into `base`, which holds parameter_count(config) floats.
 ParameterTensors point_parameters(float* base, const BertConfig& config);
 
-// How HF's _init_weights initialises a tensor a checkpoint does not provide.
-enum class InitKind { normal, zeros, ones };
+// How HF's _init_weights initialises a tensor a checkpoint does not provide; sinusoidal is
+// DistilBERT's create_sinusoidal_embeddings.
+enum class InitKind { normal, zeros, ones, sinusoidal };
 
 // One tensor under its Hugging Face name for the config's family
 // ("bert.encoder.layer.0.attention.self.query.weight", "distilbert.transformer.layer.0.
@@ -64,6 +65,7 @@ struct NamedParameter {
   size_t offset;  // in floats from the buffer's start
   size_t count;
   InitKind init;
+  bool trainable = true;  // false: the optimizer leaves it as it is (sinusoidal positions)
 };
 
 // The prefix of the base model's names in the family's checkpoints ("bert.", "roberta.", …).

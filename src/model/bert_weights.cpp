@@ -1,5 +1,7 @@
 #include "model/bert_weights.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <random>
 #include <string>
@@ -8,6 +10,16 @@
 
 namespace bertcls::model {
 namespace {
+
+// DistilBERT's create_sinusoidal_embeddings: pos / 10000^(2(j/2)/dim) in double, sin in
+// even columns and cos in odd ones, then rounded to float.
+void fill_sinusoidal(float* w, int64_t positions, int64_t dim) {
+  for (int64_t pos = 0; pos < positions; ++pos)
+    for (int64_t j = 0; j < dim; ++j) {
+      const double angle = static_cast<double>(pos) / std::pow(10000.0, 2.0 * static_cast<double>(j / 2) / static_cast<double>(dim));
+      w[pos * dim + j] = static_cast<float>(j % 2 == 0 ? std::sin(angle) : std::cos(angle));
+    }
+}
 
 void validate_config(const BertConfig& c) {
   if (c.vocab_size <= 0 || c.hidden_size <= 0 || c.num_hidden_layers <= 0 || c.num_attention_heads <= 0 ||
@@ -42,6 +54,7 @@ BertWeights::BertWeights(BertConfig config, uint64_t init_seed) : config_(config
       case InitKind::normal: std::generate(w, w + np.count, [&] { return normal(gen); }); break;
       case InitKind::zeros: std::fill(w, w + np.count, 0.0f); break;
       case InitKind::ones: std::fill(w, w + np.count, 1.0f); break;
+      case InitKind::sinusoidal: fill_sinusoidal(w, np.shape[0], np.shape[1]); break;
     }
   }
   // nn.Embedding(padding_idx=pad_token_id): HF zeroes that row after the normal init.

@@ -304,8 +304,9 @@ void BertWorkspace::backward(const BertWeights& w) {
   }
   dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), dnormed, dnormed, (long)T * E);
   layernorm_backward(demb, g_.emb_lnw, g_.emb_lnb, dnormed, a_.emb, p.emb_lnw, a_.emb_mean, a_.emb_rstd, T, E);
-  embedding_backward(g_.wte, g_.wpe, g_.wtt, demb, ids_.data(), type_ids_.data(), pk, E, c.pad_token_id,
-                     c.position_offset);
+  // Sinusoidal positions are fixed (requires_grad = False in HF): they get no gradient.
+  embedding_backward(g_.wte, c.sinusoidal_positions ? nullptr : g_.wpe, g_.wtt, demb, ids_.data(), type_ids_.data(),
+                     pk, E, c.pad_token_id, c.position_offset);
   for (int t = 0; t < T; t++)
     if (ids_[t] != c.pad_token_id) touch_word_row(ids_[t]);
 }

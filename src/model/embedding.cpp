@@ -28,8 +28,10 @@ void embedding_backward(float* dwte, float* dwpe, float* dwtt, const float* dout
   for (int b = 0; b < pack.B; b++) {
     for (int t = pack.offsets[b]; t < pack.offsets[b + 1]; t++) {
       const float* d = dout + (long)t * C;
-      float* p = dwpe + (long)(t - pack.offsets[b] + position_offset) * C;
-      for (int c = 0; c < C; c++) p[c] += d[c];
+      if (dwpe != nullptr) {
+        float* p = dwpe + (long)(t - pack.offsets[b] + position_offset) * C;
+        for (int c = 0; c < C; c++) p[c] += d[c];
+      }
       if (dwtt != nullptr) {
         float* y = dwtt + (long)type_ids[t] * C;
         for (int c = 0; c < C; c++) y[c] += d[c];

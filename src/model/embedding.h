@@ -14,8 +14,9 @@ namespace bertcls::model {
 // ids, type_ids [T]; wte [V, C], wpe [P, C], wtt [TV, C] or null; out [T, C].
 void embedding_forward(float* out, const int32_t* ids, const int32_t* type_ids, const Packing& pack,
                        const float* wte, const float* wpe, const float* wtt, int C, int position_offset);
-// Accumulates dwte, dwpe, dwtt. Row pad_id of dwte gets nothing, as nn.Embedding with
-// padding_idx (HF builds word_embeddings with padding_idx = pad_token_id).
+// Accumulates dwte, dwpe, dwtt (dwpe and dwtt may be null: fixed positions, no token
+// types). Row pad_id of dwte gets nothing, as nn.Embedding with padding_idx (HF builds
+// word_embeddings with padding_idx = pad_token_id).
 void embedding_backward(float* dwte, float* dwpe, float* dwtt, const float* dout, const int32_t* ids,
                         const int32_t* type_ids, const Packing& pack, int C, int pad_id, int position_offset);
 

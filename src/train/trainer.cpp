@@ -21,7 +21,8 @@ std::vector<ParamSegment> segments_of(const model::BertClassifier& model) {
   const auto word_embeddings = static_cast<std::size_t>(model.tensors().wte - model.parameters().data());
   std::vector<ParamSegment> segments;
   for (const model::NamedParameter& p : model.named_parameters())
-    segments.push_back({p.name, p.offset, p.count, trainer_applies_weight_decay(p.name),
+    // A fixed tensor gets no gradient and no decay, so AdamW leaves it bit for bit.
+    segments.push_back({p.name, p.offset, p.count, p.trainable && trainer_applies_weight_decay(p.name),
                         p.offset == word_embeddings ? static_cast<std::size_t>(model.config().embedding_width()) : 0});
   return segments;
 }

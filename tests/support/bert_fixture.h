@@ -26,9 +26,11 @@ inline uint64_t fnv1a64(const std::string& text) {
 }
 
 // make_bert_fixtures.py's generated_weight: base + (2u - 1) / 8, u keyed by the name.
+// Fixed tensors (sinusoidal positions) keep the values the model was built with.
 inline void fill_generated_weights(model::BertClassifier& model, uint64_t seed = 1234) {
   float* params = model.parameters().data();
   for (const model::NamedParameter& np : model.named_parameters()) {
+    if (!np.trainable) continue;
     const tensor::CounterRng rng(seed, fnv1a64(np.name));
     const bool layernorm_weight = np.name.ends_with("LayerNorm.weight") || np.name.ends_with("layer_norm.weight");
     const float base = layernorm_weight ? 1.0f : 0.0f;
