@@ -4,7 +4,8 @@
 // tokenizer.json, two from vocab.txt the way BertConverter converts them) and byte-level
 // BPE (GPT-2's vocabulary in RoBERTa's layout, merges as pairs and as strings, with and
 // without add_prefix_space, with GPT-2's ByteLevel post-processor, and with its other
-// options turned).
+// options turned) and SentencePiece Unigram (an XLM-R-layout tokenizer.json: Precompiled
+// nmt_nfkc charsmap, Replace, Metaspace).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -156,6 +157,7 @@ Case make_case(const std::string& name) {
   if (name == "roberta_gpt2_prefix") return {name, "roberta-gpt2-prefix", roberta_with_prefix_space()};
   if (name == "roberta_gpt2_string_merges") return {name, "roberta-gpt2", roberta_with_string_merges()};
   if (name == "roberta_gpt2_options") return {name, "roberta-gpt2-options", roberta_with_options_turned()};
+  if (name == "xlmr_unigram") return {name, "xlmr-unigram", kFixtures / "xlmr-unigram"};
   if (name == "roberta_gpt2_bytelevel_post") {
     return {name, "roberta-gpt2-bytelevel-post", roberta_with_byte_level_post_processor()};
   }
@@ -194,7 +196,8 @@ TEST_P(TokenizerParity, MatchesHuggingFaceOnEveryRuTweetCorpText) {
 INSTANTIATE_TEST_SUITE_P(Tokenizers, TokenizerParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "rubert_tiny2_vocab_txt",
-                                           "bert_base_uncased_vocab_txt", "roberta_gpt2", "roberta_gpt2_string_merges"),
+                                           "bert_base_uncased_vocab_txt", "roberta_gpt2", "roberta_gpt2_string_merges",
+                                           "xlmr_unigram"),
                          [](const auto& info) { return info.param; });
 
 // One tokenizer per normalizer setting (cased, lowercasing with and without loading
@@ -223,7 +226,7 @@ TEST_P(CodePointParity, MatchesHuggingFaceOnEveryCodePoint) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, CodePointParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
-                                           "mbert_uncased_vocab_txt", "roberta_gpt2"),
+                                           "mbert_uncased_vocab_txt", "roberta_gpt2", "xlmr_unigram"),
                          [](const auto& info) { return info.param; });
 
 class AdversarialParity : public ::testing::TestWithParam<std::string> {};
@@ -285,7 +288,7 @@ INSTANTIATE_TEST_SUITE_P(Tokenizers, AdversarialParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "bert_base_uncased_added", "roberta_gpt2",
                                            "roberta_gpt2_prefix", "roberta_gpt2_bytelevel_post",
-                                           "roberta_gpt2_options"),
+                                           "roberta_gpt2_options", "xlmr_unigram"),
                          [](const auto& info) { return info.param; });
 
 class CorpusPairParity : public ::testing::TestWithParam<std::string> {};
@@ -299,7 +302,7 @@ TEST_P(CorpusPairParity, MatchesHuggingFaceOnRuTweetCorpPairsTruncatedTo40) {
   expect_lines(golden, texts.size() / 2, [&](size_t i) { return tok.encode_pair(texts[2 * i], texts[2 * i + 1]); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Tokenizers, CorpusPairParity, ::testing::Values("rubert_tiny2", "roberta_gpt2"),
+INSTANTIATE_TEST_SUITE_P(Tokenizers, CorpusPairParity, ::testing::Values("rubert_tiny2", "roberta_gpt2", "xlmr_unigram"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

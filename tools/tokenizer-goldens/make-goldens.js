@@ -9,7 +9,7 @@
 // roberta-tokenizer.js writes), as it is, with add_prefix_space, with GPT-2's
 // post-processor (ByteLevel: no special tokens, offsets trimmed), and with the other
 // options turned (no regex split, no offset trimming, lstrip and rstrip on every added
-// token).
+// token), and XLM-R's SentencePiece Unigram (the fixture xlmr-tokenizer.js writes).
 // Corpus and code-point goldens are one line per input: "<number of tokens> <FNV-1a 64
 // of the encoding>" (see encodingKey), which keeps them small; adversarial goldens are
 // full encodings. Usage: node make-goldens.js  (from this folder, after npm install)
@@ -96,10 +96,11 @@ robertaOptions.pre_tokenizer.use_regex = false;
 robertaOptions.post_processor.trim_offsets = false;
 for (const a of robertaOptions.added_tokens) Object.assign(a, {lstrip: true, rstrip: true});
 tokenizers['roberta-gpt2-options'] = JSON.stringify(robertaOptions);
+tokenizers['xlmr-unigram'] = fs.readFileSync(path.join(out, 'xlmr-unigram/tokenizer.json'), 'utf8');
 const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix', 'roberta-gpt2-bytelevel-post',
   'roberta-gpt2-options']);
 // Each tokenizer's padding token for the padding cases.
-const padToken = (name) => (name.startsWith('roberta') ? '<pad>' : '[PAD]');
+const padToken = (name) => (name.startsWith('roberta') || name.startsWith('xlmr') ? '<pad>' : '[PAD]');
 
 // --- encoding key and hash (tests/text_tokenizer_parity_test.cpp computes the same) -------
 function encodingKey(e) {
@@ -169,8 +170,8 @@ function codepointBlock(block) {
     process.stderr.write(`${name}: ${lines.length} adversarial cases\n`);
   }
 
-  // Corpus pairs with truncation, on the product's tokenizer and on byte-level BPE.
-  for (const name of ['rubert-tiny2', 'roberta-gpt2']) {
+  // Corpus pairs with truncation, on the product's tokenizer, byte-level BPE and Unigram.
+  for (const name of ['rubert-tiny2', 'roberta-gpt2', 'xlmr-unigram']) {
     const t = tk.Tokenizer.fromString(tokenizers[name]);
     t.setTruncation(40, {strategy: 'LongestFirst'});
     const pairs = [];
