@@ -1,7 +1,7 @@
 // The pieces of SentencePiece Unigram on their own: the Viterbi segmentation and its
-// unknown-character rules, the precompiled charsmap lookup and the Precompiled
-// normalizer's alignment, Replace, Metaspace (pre-tokenizer and decoder) and what the
-// loader refuses. Parity with HF on whole texts is text_tokenizer_parity_test.cpp's job.
+// unknown-character rules and byte fallback, the precompiled charsmap lookup and the
+// Precompiled normalizer's alignment, Replace, Metaspace (pre-tokenizer and decoder), the
+// chain decoders (ByteFallback, Fuse, Strip, Replace) and what the loader refuses. Parity with HF on whole texts is text_tokenizer_parity_test.cpp's job.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,7 +15,7 @@
 #include <bertcls/error.h>
 #include "common/base64.h"
 #include "common/utf8.h"
-#include "text/metaspace_decoder.h"
+#include "text/decoder_chain.h"
 #include "text/metaspace_pre_tokenizer.h"
 #include "text/normalizer.h"
 #include "text/precompiled_charsmap.h"
@@ -200,10 +200,38 @@ TEST(MetaspacePreTokenizer, ReplacesSpacesPrependsAndSplits) {
   EXPECT_EQ(words_of(m, "a b ", true), (std::vector<std::string>{"a▁b▁"}));
 }
 
+std::string decode(const DecoderChain::Step& step, std::vector<std::string> tokens) {
+  DecoderChain chain;
+  chain.add(step);
+  return chain.decode(std::move(tokens));
+}
+
 TEST(MetaspaceDecoder, TurnsMetaspacesBackIntoSpaces) {
-  EXPECT_EQ(MetaspaceDecoder{}.decode({"▁Hello", "▁wor", "ld", "▁"}), "Hello world ");
-  EXPECT_EQ(MetaspaceDecoder{}.decode({"a▁b", "▁c"}), "ab c");  // every ▁ of the first token goes
-  EXPECT_EQ((MetaspaceDecoder{U'\u2581', false}.decode({"▁a", "▁b"})), " a b");
+  EXPECT_EQ(decode(MetaspaceDecoder{}, {"▁Hello", "▁wor", "ld", "▁"}), "Hello world ");
+  EXPECT_EQ(decode(MetaspaceDecoder{}, {"a▁b", "▁c"}), "ab c");  // every ▁ of the first token goes
+  EXPECT_EQ(decode(MetaspaceDecoder{U'\u2581', false}, {"▁a", "▁b"}), " a b");
+}
+
+TEST(DecoderChain, ByteFallbackFuseStripAndReplaceAsLlamaChainsThem) {
+  // Valid bytes become their text; an invalid run, one U+FFFD per byte.
+  EXPECT_EQ(decode(ByteFallbackDecoder{}, {"a", "<0xE2>", "<0x9C>", "<0x88>", "b", "<0xE2>", "<0x9C>", "<0x41>"}),
+            "a✈b\uFFFD\uFFFD\uFFFD");
+  EXPECT_EQ(decode(ByteFallbackDecoder{}, {"<0x4g>", "<0x41>"}), "<0x4g>A");
+  EXPECT_EQ(decode(StripDecoder{U' ', 1, 0}, {"  a ", " b"}), " a b");  // per token
+  DecoderChain llama;
+  llama.add(ReplaceNormalizer(U"\u2581", U" "));
+  llama.add(ByteFallbackDecoder{});
+  llama.add(FuseDecoder{});
+  llama.add(StripDecoder{U' ', 1, 0});
+  EXPECT_EQ(llama.decode({"▁Hello", "▁", "<0xF0>", "<0x9F>", "<0x98>", "<0x80>", "▁x"}), "Hello 😀 x");
+}
+
+TEST(Unigram, ByteFallbackSpellsUnknownTextAsBytePieces) {
+  const Unigram m({{"<unk>", 0}, {"a", -1}, {"<0xE2>", 0}, {"<0x9C>", 0}, {"<0x88>", 0}}, 0, /*byte_fallback=*/true);
+  const Encoding e = segment(m, "a✈a✉");
+  EXPECT_EQ(e.tokens, (std::vector<std::string>{"a", "<0xE2>", "<0x9C>", "<0x88>", "a", "✉"}));
+  EXPECT_EQ(e.ids, (std::vector<int32_t>{1, 2, 3, 4, 1, 0}));  // ✉ needs <0x89>, missing: unk
+  EXPECT_EQ(e.offsets, (Offsets{{0, 1}, {1, 2}, {1, 2}, {1, 2}, {2, 3}, {3, 4}}));
 }
 
 // The fixture's tokenizer.json changed by `edit`, loaded.
@@ -240,7 +268,6 @@ TEST(UnigramLoader, LoadsXlmRobertasLayout) {
 }
 
 TEST(UnigramLoader, RefusesWhatItDoesNotImplement) {
-  expect_refused([](auto& j) { j["model"]["byte_fallback"] = true; }, "model.byte_fallback");
   expect_refused([](auto& j) { j["model"]["unk_id"] = 100000; }, "model.unk_id");
   expect_refused([](auto& j) { j["pre_tokenizer"]["add_prefix_space"] = false; }, "pre_tokenizer.add_prefix_space");
   expect_refused([](auto& j) { j["pre_tokenizer"]["prepend_scheme"] = "sometimes"; }, "pre_tokenizer.prepend_scheme");
@@ -249,6 +276,10 @@ TEST(UnigramLoader, RefusesWhatItDoesNotImplement) {
   expect_refused([](auto& j) { j["normalizer"]["normalizers"][0]["precompiled_charsmap"] = "!!"; },
                  "normalizer.normalizers[0].precompiled_charsmap");
   expect_refused([](auto& j) { j["normalizer"] = {{"type", "NFKC"}}; }, "normalizer: type NFKC");
+  expect_refused([](auto& j) { j["decoder"] = {{"type", "Sequence"}, {"decoders", {{{"type", "CTC"}}}}}; },
+                 "decoder.decoders[0]: type CTC");
+  expect_refused([](auto& j) { j["decoder"] = {{"type", "Strip"}, {"content", "ab"}, {"start", 1}, {"stop", 0}}; },
+                 "decoder.content");
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace bertcls::text {
 
 ReplaceNormalizer::ReplaceNormalizer(std::u32string literal, std::u32string content)
     : literal_(std::move(literal)), content_(std::move(content)) {
-  if (literal_.empty()) throw Error("normalizer Replace: an empty pattern is not supported");
+  if (literal_.empty()) throw Error("Replace: an empty pattern is not supported");
 }
 
 ReplaceNormalizer ReplaceNormalizer::from_regex(const std::u32string& regex, std::u32string content) {
@@ -15,7 +15,7 @@ ReplaceNormalizer ReplaceNormalizer::from_regex(const std::u32string& regex, std
   auto refuse = [&]() -> ReplaceNormalizer {
     std::string utf8;
     for (char32_t c : regex) append_utf8(c, utf8);
-    throw Error("normalizer Replace: regex pattern \"" + utf8 +
+    throw Error("Replace: regex pattern \"" + utf8 +
                 "\" is not supported (a literal, or one character repeated: \"c+\", \"c{n,}\")");
   };
   if (regex.find_first_of(meta) == std::u32string::npos) {

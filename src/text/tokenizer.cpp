@@ -181,7 +181,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   }
   if (const auto* d = std::get_if<WordPieceDecoder>(&decoder_)) return d->decode(tokens);
   if (const auto* d = std::get_if<ByteLevelDecoder>(&decoder_)) return d->decode(tokens);
-  if (const auto* d = std::get_if<MetaspaceDecoder>(&decoder_)) return d->decode(tokens);
+  if (const auto* d = std::get_if<DecoderChain>(&decoder_)) return d->decode(std::move(tokens));
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) out += (i ? " " : "") + tokens[i];
   return out;

@@ -12,7 +12,7 @@
 // byte_level_pre_tokenizer.h, metaspace_pre_tokenizer.h), model (model.h: wordpiece.h,
 // bpe.h, unigram.h), truncation and padding (truncation.h), post-processor
 // (template_processor.h), decoder (wordpiece_decoder.h, byte_level_decoder.h,
-// metaspace_decoder.h).
+// decoder_chain.h).
 // README.md next to this file lists where the slow (Python) tokenizer differs.
 #pragma once
 
@@ -30,7 +30,7 @@
 #include "text/byte_level_decoder.h"
 #include "text/byte_level_pre_tokenizer.h"
 #include "text/encoding.h"
-#include "text/metaspace_decoder.h"
+#include "text/decoder_chain.h"
 #include "text/metaspace_pre_tokenizer.h"
 #include "text/model.h"
 #include "text/normalizer.h"
@@ -75,7 +75,7 @@ class Tokenizer {
 
   // Tokens joined back into text by the decoder (WordPiece: "##" glued, cleanup of
   // spaces before punctuation; ByteLevel: the bytes the tokens stand for; Metaspace: ▁
-  // back to spaces), as tokenizer.decode does.
+  // back to spaces; ByteFallback: <0xXX> pieces back to bytes), as tokenizer.decode does.
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
 
   std::optional<int32_t> token_to_id(std::string_view token) const;
@@ -109,7 +109,7 @@ class Tokenizer {
   std::optional<TruncationParams> truncation_;
   std::optional<PaddingParams> padding_;
   InvalidUtf8Policy invalid_utf8_ = InvalidUtf8Policy::kError;
-  std::variant<std::monostate, WordPieceDecoder, ByteLevelDecoder, MetaspaceDecoder> decoder_;  // monostate: tokens joined by spaces
+  std::variant<std::monostate, WordPieceDecoder, ByteLevelDecoder, DecoderChain> decoder_;  // monostate: tokens joined by spaces
   int32_t cls_id_ = -1, sep_id_ = -1, pad_id_ = -1;
   std::vector<std::filesystem::path> source_files_;  // what save_to_directory copies
 };

@@ -189,14 +189,8 @@ class TokenizerLoader {
         throw Error(where + "." + e.what());
       }
     } else if (type == "Replace") {
-      const json& pattern = n.at("pattern");
-      std::u32string content = to_u32(n.at("content").get<std::string>());
       try {
-        if (pattern.contains("String")) {
-          out.add(ReplaceNormalizer(to_u32(pattern["String"].get<std::string>()), std::move(content)));
-        } else {
-          out.add(ReplaceNormalizer::from_regex(to_u32(pattern.at("Regex").get<std::string>()), std::move(content)));
-        }
+        out.add(load_replace(n));
       } catch (const Error& e) {
         throw Error(where + ": " + e.what());
       }
@@ -208,6 +202,16 @@ class TokenizerLoader {
     } else {
       throw Error(where + ": type " + type + " is not supported (BertNormalizer, Precompiled, Replace, Sequence or null)");
     }
+  }
+
+  // A Replace block, normalizer or decoder: {"pattern": {"String"|"Regex": ...}, "content"}.
+  static ReplaceNormalizer load_replace(const json& r) {
+    const json& pattern = r.at("pattern");
+    std::u32string content = to_u32(r.at("content").get<std::string>());
+    if (pattern.contains("String")) {
+      return ReplaceNormalizer(to_u32(pattern["String"].get<std::string>()), std::move(content));
+    }
+    return ReplaceNormalizer::from_regex(to_u32(pattern.at("Regex").get<std::string>()), std::move(content));
   }
 
   // A Metaspace block, pre-tokenizer or decoder: tokenizers 0.23 reads the legacy
@@ -275,9 +279,6 @@ class TokenizerLoader {
   }
 
   static Unigram load_unigram(const json& m) {
-    // Byte fallback spells unknown characters as <0xXX> pieces, and its files decode
-    // them with a ByteFallback decoder bertcls lacks.
-    if (get_or(m, "byte_fallback", false)) throw Error("model.byte_fallback: true is not supported (only false)");
     std::vector<std::pair<std::string, double>> vocab;
     for (const json& entry : m.at("vocab")) {
       if (!entry.is_array() || entry.size() != 2) {
@@ -287,7 +288,7 @@ class TokenizerLoader {
     }
     std::optional<int32_t> unk_id;
     if (auto it = m.find("unk_id"); it != m.end() && !it->is_null()) unk_id = it->get<int32_t>();
-    return Unigram(std::move(vocab), unk_id);
+    return Unigram(std::move(vocab), unk_id, get_or(m, "byte_fallback", false));
   }
 
   static Bpe load_bpe(const json& m) {
@@ -396,11 +397,41 @@ class TokenizerLoader {
       t.decoder_ = WordPieceDecoder{get_or<std::string>(d, "prefix", "##"), get_or(d, "cleanup", true)};
     } else if (type == "ByteLevel") {
       t.decoder_ = ByteLevelDecoder{};
-    } else if (type == "Metaspace") {
-      const MetaspacePreTokenizer m = load_metaspace(d, "decoder");
-      t.decoder_ = MetaspaceDecoder{m.replacement, m.prepend != MetaspacePreTokenizer::Prepend::kNever};
     } else if (type != "null") {
-      throw Error("decoder: type " + type + " is not supported (WordPiece, ByteLevel, Metaspace)");
+      DecoderChain chain;
+      add_decoder(d, "decoder", chain);
+      t.decoder_ = std::move(chain);
+    }
+  }
+
+  // Appends the steps of a chain decoder block `d` (found at `where`) to `out`.
+  static void add_decoder(const json& d, const std::string& where, DecoderChain& out) {
+    const std::string type = type_of(d);
+    if (type == "Metaspace") {
+      const MetaspacePreTokenizer m = load_metaspace(d, where);
+      out.add(MetaspaceDecoder{m.replacement, m.prepend != MetaspacePreTokenizer::Prepend::kNever});
+    } else if (type == "ByteFallback") {
+      out.add(ByteFallbackDecoder{});
+    } else if (type == "Fuse") {
+      out.add(FuseDecoder{});
+    } else if (type == "Strip") {
+      const std::u32string content = to_u32(d.at("content").get<std::string>());
+      if (content.size() != 1) throw Error(where + ".content: not one character");
+      out.add(StripDecoder{content[0], d.at("start").get<size_t>(), d.at("stop").get<size_t>()});
+    } else if (type == "Replace") {
+      try {
+        out.add(load_replace(d));
+      } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
+      }
+    } else if (type == "Sequence") {
+      const json& steps = d.at("decoders");
+      for (size_t i = 0; i < steps.size(); ++i) {
+        add_decoder(steps[i], where + ".decoders[" + std::to_string(i) + "]", out);
+      }
+    } else {
+      throw Error(where + ": type " + type +
+                  " is not supported (WordPiece, ByteLevel, Metaspace, ByteFallback, Fuse, Strip, Replace, Sequence)");
     }
   }
 

@@ -1,6 +1,7 @@
 #include "text/unigram.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 #include <bertcls/error.h>
@@ -15,8 +16,9 @@ uint64_t edge_key(int32_t node, char32_t c) { return uint64_t(uint32_t(node)) <<
 
 }  // namespace
 
-Unigram::Unigram(std::vector<std::pair<std::string, double>> vocab, std::optional<int32_t> unk_id)
-    : unk_id_(unk_id) {
+Unigram::Unigram(std::vector<std::pair<std::string, double>> vocab, std::optional<int32_t> unk_id,
+                 bool byte_fallback)
+    : unk_id_(unk_id), byte_fallback_(byte_fallback) {
   if (unk_id && (*unk_id < 0 || static_cast<size_t>(*unk_id) >= vocab.size())) {
     throw Error("model.unk_id: " + std::to_string(*unk_id) + " is not an id of the " +
                 std::to_string(vocab.size()) + "-piece vocabulary");
@@ -41,6 +43,21 @@ Unigram::Unigram(std::vector<std::pair<std::string, double>> vocab, std::optiona
     scores_.push_back(score);
   }
   unk_score_ = min_score - kUnkPenalty;
+}
+
+bool Unigram::push_bytes(const std::string& piece, std::pair<int32_t, int32_t> span, int32_t type_id,
+                         Encoding& out) const {
+  thread_local std::vector<int32_t> ids;
+  ids.clear();
+  char name[8];
+  for (unsigned char b : piece) {
+    std::snprintf(name, sizeof name, "<0x%02X>", b);
+    const auto id = ids_.find(name);
+    if (!id) return false;
+    ids.push_back(*id);
+  }
+  for (int32_t id : ids) out.push(id, tokens_[id], span, type_id, false);
+  return true;
 }
 
 const std::string* Unigram::id_to_token(int32_t id) const {
@@ -104,7 +121,10 @@ void Unigram::tokenize(const NormalizedText& text, CharSpan word, int32_t type_i
     for (int32_t i = begin; i < end; ++i) append_utf8(text.chars[i], piece);
     // HF looks each token's text up again: fused unknown characters that spell a piece
     // get that piece's id.
-    out.push(ids_.find(piece).value_or(it->id), piece, {text.origin[begin], text.origin[end - 1] + 1}, type_id, false);
+    const std::pair<int32_t, int32_t> span{text.origin[begin], text.origin[end - 1] + 1};
+    const std::optional<int32_t> known = ids_.find(piece);
+    if (!known && byte_fallback_ && push_bytes(piece, span, type_id, out)) continue;
+    out.push(known.value_or(it->id), piece, span, type_id, false);
   }
 }
 
