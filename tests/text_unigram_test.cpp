@@ -267,6 +267,15 @@ TEST(UnigramLoader, LoadsXlmRobertasLayout) {
   EXPECT_EQ(tok.decode(tok.encode("  Привет,   мир!").ids), "Привет, мир!");
 }
 
+TEST(UnigramLoader, SavesTheSentencePieceModelWithTheTokenizer) {
+  const Tokenizer tok = Tokenizer::from_directory(kXlmr);
+  const fs::path out = fs::temp_directory_path() / ("bertcls_unigram_save_" + std::to_string(::getpid()));
+  tok.save_to_directory(out);
+  EXPECT_TRUE(fs::exists(out / "sentencepiece.bpe.model"));
+  EXPECT_EQ(Tokenizer::from_directory(out).encode("ﬁne ①  x").ids, tok.encode("ﬁne ①  x").ids);
+  fs::remove_all(out);
+}
+
 TEST(UnigramLoader, RefusesWhatItDoesNotImplement) {
   expect_refused([](auto& j) { j["model"]["unk_id"] = 100000; }, "model.unk_id");
   expect_refused([](auto& j) { j["pre_tokenizer"]["add_prefix_space"] = false; }, "pre_tokenizer.add_prefix_space");

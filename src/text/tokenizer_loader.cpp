@@ -75,7 +75,10 @@ class TokenizerLoader {
       rethrow_with_context(path.string(), e);
     }
     t.source_files_ = {path};
-    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"}) {
+    // The slow tokenizers' files too (sentencepiece.bpe.model: XLM-R's), so a saved
+    // folder loads with the slow class as well.
+    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt",
+                              "sentencepiece.bpe.model"}) {
       if (fs::exists(path.parent_path() / extra)) t.source_files_.push_back(path.parent_path() / extra);
     }
     return t;
