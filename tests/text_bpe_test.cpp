@@ -277,7 +277,7 @@ TEST(ByteLevelTokenizer, KnowsItsSpecialIds) {
 
 TEST(AddedVocabulary, LstripAndRstripTakeTheWhitespaceAroundTheToken) {
   AddedVocabulary v;
-  const BertNormalizer identity{false, false, false, false};
+  const Normalizer identity;  // null: the identity
   v.add({"<l>", 1, true, false, {}, /*lstrip=*/true, /*rstrip=*/false}, identity);
   v.add({"<r>", 2, true, false, {}, /*lstrip=*/false, /*rstrip=*/true}, identity);
   const auto chars = chars_of("a \t<l> <r>\u3000 b <l><l>");

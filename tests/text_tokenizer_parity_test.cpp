@@ -4,7 +4,9 @@
 // tokenizer.json, two from vocab.txt the way BertConverter converts them) and byte-level
 // BPE (GPT-2's vocabulary in RoBERTa's layout, merges as pairs and as strings, with and
 // without add_prefix_space, with GPT-2's ByteLevel post-processor, and with its other
-// options turned).
+// options turned) and SentencePiece Unigram (an XLM-R-layout tokenizer.json: Precompiled
+// nmt_nfkc charsmap, Replace, Metaspace; as it is, with its options turned, and with
+// byte_fallback).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -138,6 +140,37 @@ fs::path roberta_with_string_merges() {
   });
 }
 
+// The XLM-R layout with its options turned, as make-goldens.js turns them: Metaspace with
+// prepend_scheme "first" and no split, a decoder with "never", a literal Replace, every
+// added token normalized.
+fs::path xlmr_with_options_turned() {
+  return edited_tokenizer(kFixtures / "xlmr-unigram", "xlmr_options", [](nlohmann::json& j) {
+    j["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", "\u2581"}, {"prepend_scheme", "first"}, {"split", false}};
+    j["decoder"]["prepend_scheme"] = "never";
+    j["normalizer"]["normalizers"][1] = {{"type", "Replace"}, {"pattern", {{"String", "  "}}}, {"content", " "}};
+    for (auto& a : j["added_tokens"]) a["normalized"] = true;
+  });
+}
+
+// The XLM-R layout with byte_fallback, as make-goldens.js builds it: the 256 <0xXX>
+// pieces appended (score 0) and Llama's decoder chain.
+fs::path xlmr_with_byte_fallback() {
+  return edited_tokenizer(kFixtures / "xlmr-unigram", "xlmr_bytes", [](nlohmann::json& j) {
+    j["model"]["byte_fallback"] = true;
+    for (int b = 0; b < 256; ++b) {
+      char name[8];
+      std::snprintf(name, sizeof name, "<0x%02X>", b);
+      j["model"]["vocab"].push_back({name, 0});
+    }
+    j["decoder"] = {{"type", "Sequence"},
+                    {"decoders",
+                     {{{"type", "Replace"}, {"pattern", {{"String", "\u2581"}}}, {"content", " "}},
+                      {{"type", "ByteFallback"}},
+                      {{"type", "Fuse"}},
+                      {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}};
+  });
+}
+
 struct Case {
   std::string name;    // test name
   std::string golden;  // goldens/<golden>.*
@@ -156,6 +189,9 @@ Case make_case(const std::string& name) {
   if (name == "roberta_gpt2_prefix") return {name, "roberta-gpt2-prefix", roberta_with_prefix_space()};
   if (name == "roberta_gpt2_string_merges") return {name, "roberta-gpt2", roberta_with_string_merges()};
   if (name == "roberta_gpt2_options") return {name, "roberta-gpt2-options", roberta_with_options_turned()};
+  if (name == "xlmr_unigram") return {name, "xlmr-unigram", kFixtures / "xlmr-unigram"};
+  if (name == "xlmr_unigram_options") return {name, "xlmr-unigram-options", xlmr_with_options_turned()};
+  if (name == "xlmr_unigram_bytefallback") return {name, "xlmr-unigram-bytefallback", xlmr_with_byte_fallback()};
   if (name == "roberta_gpt2_bytelevel_post") {
     return {name, "roberta-gpt2-bytelevel-post", roberta_with_byte_level_post_processor()};
   }
@@ -194,7 +230,8 @@ TEST_P(TokenizerParity, MatchesHuggingFaceOnEveryRuTweetCorpText) {
 INSTANTIATE_TEST_SUITE_P(Tokenizers, TokenizerParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "rubert_tiny2_vocab_txt",
-                                           "bert_base_uncased_vocab_txt", "roberta_gpt2", "roberta_gpt2_string_merges"),
+                                           "bert_base_uncased_vocab_txt", "roberta_gpt2", "roberta_gpt2_string_merges",
+                                           "xlmr_unigram", "xlmr_unigram_bytefallback"),
                          [](const auto& info) { return info.param; });
 
 // One tokenizer per normalizer setting (cased, lowercasing with and without loading
@@ -223,7 +260,8 @@ TEST_P(CodePointParity, MatchesHuggingFaceOnEveryCodePoint) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, CodePointParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
-                                           "mbert_uncased_vocab_txt", "roberta_gpt2"),
+                                           "mbert_uncased_vocab_txt", "roberta_gpt2", "xlmr_unigram",
+                                           "xlmr_unigram_bytefallback"),
                          [](const auto& info) { return info.param; });
 
 class AdversarialParity : public ::testing::TestWithParam<std::string> {};
@@ -285,7 +323,8 @@ INSTANTIATE_TEST_SUITE_P(Tokenizers, AdversarialParity,
                          ::testing::Values("rubert_tiny2", "bert_base_uncased", "mbert_cased_vocab_txt",
                                            "mbert_uncased_vocab_txt", "bert_base_uncased_added", "roberta_gpt2",
                                            "roberta_gpt2_prefix", "roberta_gpt2_bytelevel_post",
-                                           "roberta_gpt2_options"),
+                                           "roberta_gpt2_options", "xlmr_unigram", "xlmr_unigram_options",
+                                           "xlmr_unigram_bytefallback"),
                          [](const auto& info) { return info.param; });
 
 class CorpusPairParity : public ::testing::TestWithParam<std::string> {};
@@ -299,7 +338,7 @@ TEST_P(CorpusPairParity, MatchesHuggingFaceOnRuTweetCorpPairsTruncatedTo40) {
   expect_lines(golden, texts.size() / 2, [&](size_t i) { return tok.encode_pair(texts[2 * i], texts[2 * i + 1]); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Tokenizers, CorpusPairParity, ::testing::Values("rubert_tiny2", "roberta_gpt2"),
+INSTANTIATE_TEST_SUITE_P(Tokenizers, CorpusPairParity, ::testing::Values("rubert_tiny2", "roberta_gpt2", "xlmr_unigram"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

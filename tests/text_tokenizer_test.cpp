@@ -74,10 +74,10 @@ TEST(Tokenizer, RefusesComponentsItDoesNotImplementAndNamesThem) {
   EXPECT_NE(error_of(with_block("normalizer", {{"type", "NFKC"}})).find("normalizer: type NFKC"), std::string::npos);
   EXPECT_NE(error_of(with_block("pre_tokenizer", {{"type", "Whitespace"}})).find("pre_tokenizer: type Whitespace"),
             std::string::npos);
-  EXPECT_NE(error_of(with_block("model", {{"type", "Unigram"}, {"vocab", nlohmann::json::array()}}))
-                .find("model: type Unigram is not supported (WordPiece, BPE)"),
+  EXPECT_NE(error_of(with_block("model", {{"type", "WordLevel"}, {"vocab", nlohmann::json::object()}}))
+                .find("model: type WordLevel is not supported (WordPiece, BPE, Unigram)"),
             std::string::npos);
-  EXPECT_NE(error_of(with_block("decoder", {{"type", "Metaspace"}})).find("decoder: type Metaspace"), std::string::npos);
+  EXPECT_NE(error_of(with_block("decoder", {{"type", "CTC"}})).find("decoder: type CTC"), std::string::npos);
   EXPECT_NE(error_of(with_block("post_processor", {{"type", "Sequence"}})).find("post_processor: type Sequence"),
             std::string::npos);
   nlohmann::json single_word = {{{"id", 103}, {"content", "[MASK]"}, {"single_word", true}, {"special", true}}};

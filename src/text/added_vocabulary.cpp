@@ -5,7 +5,7 @@
 
 namespace bertcls::text {
 
-void AddedVocabulary::add(AddedToken token, const BertNormalizer& normalizer) {
+void AddedVocabulary::add(AddedToken token, const Normalizer& normalizer) {
   if (token.content.empty()) return;
   std::vector<char32_t> chars;
   decode_utf8(token.content, chars, InvalidUtf8Policy::kError);

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "text/bert_normalizer.h"
+#include "text/normalizer.h"
 
 namespace bertcls::text {
 
@@ -37,7 +37,7 @@ class AddedVocabulary {
 
   // Empty contents are ignored, as HF ignores them. A normalized token is searched for
   // in its normalized form, so the normalizer must be final when tokens are added.
-  void add(AddedToken token, const BertNormalizer& normalizer);
+  void add(AddedToken token, const Normalizer& normalizer);
 
   // Appends the matches of raw-text (normalized=false) or normalized-text tokens found in
   // text[0, n) to `out`.

@@ -4,13 +4,12 @@
 
 namespace bertcls::text {
 
-void BertNormalizer::normalize(const char32_t* text, size_t n, int32_t first_origin,
-                               NormalizedText& out) const {
+void BertNormalizer::normalize(const NormalizedText& in, NormalizedText& out) const {
   using namespace unicode;
   char32_t stripped[kMaxMapping], lowered[kMaxMapping];
-  for (size_t i = 0; i < n; ++i) {
-    char32_t c = text[i];
-    const int32_t from = first_origin + static_cast<int32_t>(i);
+  for (size_t i = 0; i < in.size(); ++i) {
+    char32_t c = in.chars[i];
+    const int32_t from = in.origin[i];
     uint8_t f = flags(c);
     if (clean_text) {
       if (f & kRemoved) continue;

@@ -14,9 +14,8 @@ struct BertNormalizer {
   bool strip_accents = true;  // tokenizer.json's null means "same as lowercase"; resolved at load
   bool lowercase = true;
 
-  // Appends the normalized form of text[0, n) to `out`; character i of the input has
-  // original index first_origin + i.
-  void normalize(const char32_t* text, size_t n, int32_t first_origin, NormalizedText& out) const;
+  // Appends the normalized form of `in` to `out`.
+  void normalize(const NormalizedText& in, NormalizedText& out) const;
 };
 
 }  // namespace bertcls::text

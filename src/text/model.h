@@ -1,5 +1,5 @@
-// The "model" block: WordPiece (BERT) or BPE (GPT-2, RoBERTa), behind the calls the
-// Tokenizer makes.
+// The "model" block: WordPiece (BERT), BPE (GPT-2, RoBERTa) or Unigram (XLM-R), behind
+// the calls the Tokenizer makes.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "text/bpe.h"
+#include "text/unigram.h"
 #include "text/wordpiece.h"
 
 namespace bertcls::text {
@@ -18,6 +19,7 @@ class Model {
   Model() = default;
   Model(WordPiece m) : model_(std::move(m)) {}
   Model(Bpe m) : model_(std::move(m)) {}
+  Model(Unigram m) : model_(std::move(m)) {}
 
   // Appends the tokens of chars [word.begin, word.end) of `text` to `out`.
   void tokenize(const NormalizedText& text, CharSpan word, int32_t type_id, Encoding& out) const {
@@ -32,12 +34,12 @@ class Model {
   size_t size() const {
     return std::visit([](const auto& m) { return m.size(); }, model_);
   }
-  int32_t unk_id() const {  // -1 for a BPE model without an unk token
+  int32_t unk_id() const {  // -1 for a BPE or Unigram model without an unk token
     return std::visit([](const auto& m) { return m.unk_id(); }, model_);
   }
 
  private:
-  std::variant<WordPiece, Bpe> model_;
+  std::variant<WordPiece, Bpe, Unigram> model_;
 };
 
 }  // namespace bertcls::text

@@ -1,7 +1,9 @@
 // Text after the normalizer, with each character's origin: the index of the original
-// code point it came from. Every BERT normalization step maps one character to zero or
-// more characters, so one index per character is the whole alignment; a token's offsets
-// are (origin of its first character, origin of its last character + 1).
+// code point it came from. Every normalization step (BERT's, and HF's
+// NormalizedString::transform/replace/prepend under Precompiled, Replace and Metaspace)
+// gives each new character the alignment of exactly one existing character, so one index
+// per character is the whole alignment; a token's offsets are (origin of its first
+// character, origin of its last character + 1).
 #pragma once
 
 #include <cstddef>

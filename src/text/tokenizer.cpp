@@ -14,7 +14,7 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id, bool
   thread_local NormalizedText norm;
   thread_local std::vector<AddedVocabulary::Match> raw_matches, norm_matches;
   thread_local std::vector<CharSpan> words;
-  thread_local NormalizedText byte_chars;  // what the ByteLevel pre-tokenizer's words index
+  thread_local NormalizedText pre_chars;  // what the ByteLevel or Metaspace pre-tokenizer's words index
   thread_local std::vector<SplitEnd> splits;
   chars.clear();
   splits.clear();
@@ -39,9 +39,16 @@ Encoding Tokenizer::encode_sequence(std::string_view text, int32_t type_id, bool
       words.clear();
       const NormalizedText* source = &norm;
       if (byte_level_) {
-        byte_chars.clear();
-        byte_level_->pre_tokenize(norm, {b, e}, byte_chars, words);
-        source = &byte_chars;
+        pre_chars.clear();
+        byte_level_->pre_tokenize(norm, {b, e}, pre_chars, words);
+        source = &pre_chars;
+      } else if (metaspace_) {
+        pre_chars.clear();
+        // HF asks whether the split's original offset is 0: the raw piece's start for
+        // its first split, else the origin of the split's first character.
+        const bool at_text_start = (b == 0 ? begin : (b < e ? norm.origin[b] : -1)) == 0;
+        metaspace_->pre_tokenize(norm, {b, e}, at_text_start, pre_chars, words);
+        source = &pre_chars;
       } else {
         bert_pre_tokenize(norm, {b, e}, words);
       }
@@ -174,6 +181,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   }
   if (const auto* d = std::get_if<WordPieceDecoder>(&decoder_)) return d->decode(tokens);
   if (const auto* d = std::get_if<ByteLevelDecoder>(&decoder_)) return d->decode(tokens);
+  if (const auto* d = std::get_if<DecoderChain>(&decoder_)) return d->decode(std::move(tokens));
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) out += (i ? " " : "") + tokens[i];
   return out;

@@ -1,16 +1,18 @@
 // The tokenizer of a Hugging Face model folder, id-for-id identical to Hugging Face's
-// `tokenizers` (the Rust crate behind BertTokenizerFast and RobertaTokenizerFast): BERT's
-// WordPiece, or GPT-2/RoBERTa's byte-level BPE.
+// `tokenizers` (the Rust crate behind BertTokenizerFast, RobertaTokenizerFast and
+// XLMRobertaTokenizerFast): BERT's WordPiece, GPT-2/RoBERTa's byte-level BPE, or
+// XLM-R's SentencePiece Unigram.
 //
 //   auto tok = bertcls::text::Tokenizer::from_directory("data/rubert-tiny2");
 //   Encoding e = tok.encode("Привет, мир!");            // [CLS] ... [SEP]
 //   Encoding p = tok.encode_pair("question", "context"); // [CLS] A [SEP] B [SEP]
 //
 // The pipeline mirrors tokenizer.json block by block: added-token matching
-// (added_vocabulary.h), normalizer (bert_normalizer.h), pre-tokenizer
-// (bert_pre_tokenizer.h, byte_level_pre_tokenizer.h), model (model.h: wordpiece.h,
-// bpe.h), truncation and padding (truncation.h), post-processor (template_processor.h),
-// decoder (wordpiece_decoder.h, byte_level_decoder.h).
+// (added_vocabulary.h), normalizer (normalizer.h), pre-tokenizer (bert_pre_tokenizer.h,
+// byte_level_pre_tokenizer.h, metaspace_pre_tokenizer.h), model (model.h: wordpiece.h,
+// bpe.h, unigram.h), truncation and padding (truncation.h), post-processor
+// (template_processor.h), decoder (wordpiece_decoder.h, byte_level_decoder.h,
+// decoder_chain.h).
 // README.md next to this file lists where the slow (Python) tokenizer differs.
 #pragma once
 
@@ -25,11 +27,13 @@
 
 #include "common/utf8.h"
 #include "text/added_vocabulary.h"
-#include "text/bert_normalizer.h"
 #include "text/byte_level_decoder.h"
 #include "text/byte_level_pre_tokenizer.h"
 #include "text/encoding.h"
+#include "text/decoder_chain.h"
+#include "text/metaspace_pre_tokenizer.h"
 #include "text/model.h"
+#include "text/normalizer.h"
 #include "text/template_processor.h"
 #include "text/truncation.h"
 #include "text/wordpiece_decoder.h"
@@ -70,8 +74,8 @@ class Tokenizer {
   void set_invalid_utf8(InvalidUtf8Policy policy) { invalid_utf8_ = policy; }
 
   // Tokens joined back into text by the decoder (WordPiece: "##" glued, cleanup of
-  // spaces before punctuation; ByteLevel: the bytes the tokens stand for), as
-  // tokenizer.decode does.
+  // spaces before punctuation; ByteLevel: the bytes the tokens stand for; Metaspace: ▁
+  // back to spaces; ByteFallback: <0xXX> pieces back to bytes), as tokenizer.decode does.
   std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens = true) const;
 
   std::optional<int32_t> token_to_id(std::string_view token) const;
@@ -96,14 +100,16 @@ class Tokenizer {
   Encoding finish(Encoding a, std::optional<Encoding> b, bool add_special_tokens) const;
 
   AddedVocabulary added_;
-  BertNormalizer normalizer_;  // a null normalizer is every step off: the identity
-  std::optional<ByteLevelPreTokenizer> byte_level_;  // none: BertPreTokenizer
+  Normalizer normalizer_;
+  // At most one is set; none: BertPreTokenizer.
+  std::optional<ByteLevelPreTokenizer> byte_level_;
+  std::optional<MetaspacePreTokenizer> metaspace_;
   Model model_;
   TemplateProcessor processor_;
   std::optional<TruncationParams> truncation_;
   std::optional<PaddingParams> padding_;
   InvalidUtf8Policy invalid_utf8_ = InvalidUtf8Policy::kError;
-  std::variant<std::monostate, WordPieceDecoder, ByteLevelDecoder> decoder_;  // monostate: tokens joined by spaces
+  std::variant<std::monostate, WordPieceDecoder, ByteLevelDecoder, DecoderChain> decoder_;  // monostate: tokens joined by spaces
   int32_t cls_id_ = -1, sep_id_ = -1, pad_id_ = -1;
   std::vector<std::filesystem::path> source_files_;  // what save_to_directory copies
 };

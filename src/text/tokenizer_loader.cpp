@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include <bertcls/error.h>
+#include "common/base64.h"
+#include "common/utf8.h"
 #include "text/tokenizer.h"
 
 namespace bertcls::text {
@@ -38,6 +40,12 @@ T get_or(const json& j, const char* key, T fallback) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
   return it->get<T>();
+}
+
+std::u32string to_u32(const std::string& s) {
+  std::vector<char32_t> chars;
+  decode_utf8(s, chars, InvalidUtf8Policy::kError);
+  return {chars.begin(), chars.end()};
 }
 
 std::string type_of(const json& block) {
@@ -78,7 +86,10 @@ class TokenizerLoader {
       rethrow_with_context(path.string(), e);
     }
     t.source_files_ = {path};
-    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"}) {
+    // The slow tokenizers' files too (sentencepiece.bpe.model: XLM-R's), so a saved
+    // folder loads with the slow class as well.
+    for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt",
+                              "sentencepiece.bpe.model"}) {
       if (fs::exists(path.parent_path() / extra)) t.source_files_.push_back(path.parent_path() / extra);
     }
     return t;
@@ -98,8 +109,8 @@ class TokenizerLoader {
       // tokenizer, BertConverter turns every option but clean_text off.
       const bool basic = get_or(config, "do_basic_tokenize", true);
       const bool lower = basic && get_or(config, "do_lower_case", true);
-      t.normalizer_ = {true, basic && get_or(config, "tokenize_chinese_chars", true),
-                       basic && get_or(config, "strip_accents", lower), lower};
+      t.normalizer_ = BertNormalizer{true, basic && get_or(config, "tokenize_chinese_chars", true),
+                                     basic && get_or(config, "strip_accents", lower), lower};
       auto special = [&](const char* key, const char* fallback) {
         return special_token(map, config, key, fallback).at("content").get<std::string>();
       };
@@ -229,39 +240,100 @@ class TokenizerLoader {
   }
 
   static void load_normalizer(const json& n, Tokenizer& t) {
-    if (n.is_null()) {  // RoBERTa's and GPT-2's: every step off
-      t.normalizer_ = {false, false, false, false};
-      return;
+    t.normalizer_ = Normalizer();  // null (RoBERTa's, GPT-2's): the identity
+    if (!n.is_null()) add_normalizer(n, "normalizer", t.normalizer_);
+  }
+
+  // Appends the steps of normalizer block `n` (found at `where`) to `out`.
+  static void add_normalizer(const json& n, const std::string& where, Normalizer& out) {
+    const std::string type = type_of(n);
+    if (type == "BertNormalizer") {
+      const bool lower = get_or(n, "lowercase", true);
+      out.add(BertNormalizer{get_or(n, "clean_text", true), get_or(n, "handle_chinese_chars", true),
+                             get_or(n, "strip_accents", lower), lower});
+    } else if (type == "Precompiled") {
+      const auto blob = decode_base64(n.at("precompiled_charsmap").get<std::string>());
+      if (!blob) throw Error(where + ".precompiled_charsmap: not base64");
+      try {
+        out.add(PrecompiledNormalizer(*blob));
+      } catch (const Error& e) {
+        throw Error(where + "." + e.what());
+      }
+    } else if (type == "Replace") {
+      try {
+        out.add(load_replace(n));
+      } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
+      }
+    } else if (type == "Sequence") {
+      const json& steps = n.at("normalizers");
+      for (size_t i = 0; i < steps.size(); ++i) {
+        add_normalizer(steps[i], where + ".normalizers[" + std::to_string(i) + "]", out);
+      }
+    } else {
+      throw Error(where + ": type " + type + " is not supported (BertNormalizer, Precompiled, Replace, Sequence or null)");
     }
-    if (type_of(n) != "BertNormalizer") {
-      throw Error("normalizer: type " + type_of(n) + " is not supported (BertNormalizer or null)");
+  }
+
+  // A Replace block, normalizer or decoder: {"pattern": {"String"|"Regex": ...}, "content"}.
+  static ReplaceNormalizer load_replace(const json& r) {
+    const json& pattern = r.at("pattern");
+    std::u32string content = to_u32(r.at("content").get<std::string>());
+    if (pattern.contains("String")) {
+      return ReplaceNormalizer(to_u32(pattern["String"].get<std::string>()), std::move(content));
     }
-    const bool lower = get_or(n, "lowercase", true);
-    t.normalizer_ = {get_or(n, "clean_text", true), get_or(n, "handle_chinese_chars", true),
-                     get_or(n, "strip_accents", lower), lower};
+    return ReplaceNormalizer::from_regex(to_u32(pattern.at("Regex").get<std::string>()), std::move(content));
+  }
+
+  // A Metaspace block, pre-tokenizer or decoder: tokenizers 0.23 reads the legacy
+  // add_prefix_space=false as prepend_scheme "never" and refuses it beside another scheme
+  // (prepend_scheme defaults to "always", so add_prefix_space=false alone is refused too).
+  static MetaspacePreTokenizer load_metaspace(const json& p, const std::string& where) {
+    MetaspacePreTokenizer m;
+    const std::u32string replacement = to_u32(p.at("replacement").get<std::string>());
+    if (replacement.size() != 1) throw Error(where + ".replacement: not one character");
+    m.replacement = replacement[0];
+    const std::string scheme = get_or<std::string>(p, "prepend_scheme", "always");
+    if (scheme == "always") m.prepend = MetaspacePreTokenizer::Prepend::kAlways;
+    else if (scheme == "first") m.prepend = MetaspacePreTokenizer::Prepend::kFirst;
+    else if (scheme == "never") m.prepend = MetaspacePreTokenizer::Prepend::kNever;
+    else throw Error(where + ".prepend_scheme: unknown value " + scheme + " (always, first, never)");
+    if (!get_or(p, "add_prefix_space", true) && m.prepend != MetaspacePreTokenizer::Prepend::kNever) {
+      throw Error(where + ".add_prefix_space: false does not match prepend_scheme " + scheme);
+    }
+    m.split = get_or(p, "split", true);
+    return m;
   }
 
   static void load_pre_tokenizer(const json& p, Tokenizer& t) {
     const std::string type = type_of(p);
     if (type == "ByteLevel") {
       t.byte_level_ = ByteLevelPreTokenizer{get_or(p, "add_prefix_space", true), get_or(p, "use_regex", true)};
+    } else if (type == "Metaspace") {
+      t.metaspace_ = load_metaspace(p, "pre_tokenizer");
     } else if (type != "BertPreTokenizer") {
-      throw Error("pre_tokenizer: type " + type + " is not supported (BertPreTokenizer, ByteLevel)");
+      throw Error("pre_tokenizer: type " + type + " is not supported (BertPreTokenizer, ByteLevel, Metaspace)");
     }
   }
 
   static void load_model(const json& m, Tokenizer& t) {
     // Older files omit "type"; HF then recognises the model by its fields.
     const std::string type = get_or<std::string>(
-        m, "type", m.contains("merges") ? "BPE" : m.contains("continuing_subword_prefix") ? "WordPiece" : "?");
+        m, "type",
+        m.contains("merges")                      ? "BPE"
+        : m.contains("continuing_subword_prefix") ? "WordPiece"
+        : m.contains("vocab") && m["vocab"].is_array() ? "Unigram"
+                                                  : "?");
     if (type == "WordPiece") {
       t.model_ = WordPiece(read_model_vocab(m), get_or<std::string>(m, "unk_token", "[UNK]"),
                            get_or<std::string>(m, "continuing_subword_prefix", "##"),
                            get_or<size_t>(m, "max_input_chars_per_word", 100));
     } else if (type == "BPE") {
       t.model_ = load_bpe(m);
+    } else if (type == "Unigram") {
+      t.model_ = load_unigram(m);
     } else {
-      throw Error("model: type " + type + " is not supported (WordPiece, BPE)");
+      throw Error("model: type " + type + " is not supported (WordPiece, BPE, Unigram)");
     }
   }
 
@@ -275,6 +347,19 @@ class TokenizerLoader {
       vocab[id] = token;
     }
     return vocab;
+  }
+
+  static Unigram load_unigram(const json& m) {
+    std::vector<std::pair<std::string, double>> vocab;
+    for (const json& entry : m.at("vocab")) {
+      if (!entry.is_array() || entry.size() != 2) {
+        throw Error("model.vocab[" + std::to_string(vocab.size()) + "]: not a [piece, score] pair");
+      }
+      vocab.emplace_back(entry[0].get<std::string>(), entry[1].get<double>());
+    }
+    std::optional<int32_t> unk_id;
+    if (auto it = m.find("unk_id"); it != m.end() && !it->is_null()) unk_id = it->get<int32_t>();
+    return Unigram(std::move(vocab), unk_id, get_or(m, "byte_fallback", false));
   }
 
   static Bpe load_bpe(const json& m) {
@@ -360,10 +445,12 @@ class TokenizerLoader {
       };
       t.processor_ = TemplateProcessor(pieces(p.at("single")), pieces(p.at("pair")));
       // BERT's [CLS]/[SEP] for callers that need them (e.g. to build batches by hand).
-      for (const char* name : {"[CLS]", "[SEP]"}) {
+      for (const char* name : {"[CLS]", "[SEP]", "<s>", "</s>"}) {
         auto it = specials.find(name);
         if (it == specials.end()) continue;
-        (std::string(name) == "[CLS]" ? t.cls_id_ : t.sep_id_) = it->at("ids").at(0);
+        const bool cls = std::string(name) == "[CLS]" || std::string(name) == "<s>";
+        int32_t& id = cls ? t.cls_id_ : t.sep_id_;
+        if (id < 0) id = it->at("ids").at(0);
       }
     } else if (type == "null") {
       t.processor_ = TemplateProcessor::none();
@@ -382,7 +469,40 @@ class TokenizerLoader {
     } else if (type == "ByteLevel") {
       t.decoder_ = ByteLevelDecoder{};
     } else if (type != "null") {
-      throw Error("decoder: type " + type + " is not supported (WordPiece, ByteLevel)");
+      DecoderChain chain;
+      add_decoder(d, "decoder", chain);
+      t.decoder_ = std::move(chain);
+    }
+  }
+
+  // Appends the steps of a chain decoder block `d` (found at `where`) to `out`.
+  static void add_decoder(const json& d, const std::string& where, DecoderChain& out) {
+    const std::string type = type_of(d);
+    if (type == "Metaspace") {
+      const MetaspacePreTokenizer m = load_metaspace(d, where);
+      out.add(MetaspaceDecoder{m.replacement, m.prepend != MetaspacePreTokenizer::Prepend::kNever});
+    } else if (type == "ByteFallback") {
+      out.add(ByteFallbackDecoder{});
+    } else if (type == "Fuse") {
+      out.add(FuseDecoder{});
+    } else if (type == "Strip") {
+      const std::u32string content = to_u32(d.at("content").get<std::string>());
+      if (content.size() != 1) throw Error(where + ".content: not one character");
+      out.add(StripDecoder{content[0], d.at("start").get<size_t>(), d.at("stop").get<size_t>()});
+    } else if (type == "Replace") {
+      try {
+        out.add(load_replace(d));
+      } catch (const Error& e) {
+        throw Error(where + ": " + e.what());
+      }
+    } else if (type == "Sequence") {
+      const json& steps = d.at("decoders");
+      for (size_t i = 0; i < steps.size(); ++i) {
+        add_decoder(steps[i], where + ".decoders[" + std::to_string(i) + "]", out);
+      }
+    } else {
+      throw Error(where + ": type " + type +
+                  " is not supported (WordPiece, ByteLevel, Metaspace, ByteFallback, Fuse, Strip, Replace, Sequence)");
     }
   }
 

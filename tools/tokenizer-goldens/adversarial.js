@@ -53,6 +53,12 @@ const cases = [
   // Characters the vocabularies do not have.
   {text: '\ue000 private \u{f0000} plane \u0378 unassigned ᚠᚢᚦ runes 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ℌ ⅷ ① ㍿ 𓀀'},
   {text: '１２３ ＡＢＣ ｶﾀｶﾅ ٣٤٥ ०१२ ½ ² ₃'},
+  // SentencePiece's normalization (nmt_nfkc charsmap): clusters replaced whole by a rule
+  // matching their start (ﬁ + U+0301), CR LF as one cluster, full-width specials that
+  // normalize into special-token text, ▁ typed in a text, Hangul jamo clusters.
+  {text: 'ﬁ\u0301 ﬁne ﬂow ① ㎞ ℃ ™ ½ ＜unk＞ ＜s＞x＜/s＞ a＜mask＞'},
+  {text: 'line\r\nbreak\r\n \u2581already \u2581\u2581 meta\u2581space\u2581 각 가 각 e\u0301\u0302\u0303'},
+  {text: '\u200bstart deleted \u0000\u0001 then\u00ad soft   spaces\u3000\u3000wide'},
   // Special-token strings inside texts.
   {text: '[CLS] hello [SEP] world [MASK][PAD][UNK]'},
   {text: '[SEP][SEP]x[SEP]y [[SEP]] [SEP [cls] [Sep] [ SEP ] Привет [MASK] мир'},

@@ -9,10 +9,14 @@
 // roberta-tokenizer.js writes), as it is, with add_prefix_space, with GPT-2's
 // post-processor (ByteLevel: no special tokens, offsets trimmed), and with the other
 // options turned (no regex split, no offset trimming, lstrip and rstrip on every added
-// token).
+// token), and XLM-R's SentencePiece Unigram (the fixture xlmr-tokenizer.js writes), as it
+// is and with its options turned (Metaspace prepend_scheme "first" without split, a
+// decoder with "never", a literal Replace, every added token normalized) and with
+// byte_fallback (the 256 <0xXX> pieces appended, Llama's decoder chain).
 // Corpus and code-point goldens are one line per input: "<number of tokens> <FNV-1a 64
 // of the encoding>" (see encodingKey), which keeps them small; adversarial goldens are
-// full encodings. Usage: node make-goldens.js  (from this folder, after npm install)
+// full encodings. Usage: node make-goldens.js [tokenizer name...]  (from this folder,
+// after npm install; names given: only those tokenizers' goldens are rewritten)
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -96,10 +100,25 @@ robertaOptions.pre_tokenizer.use_regex = false;
 robertaOptions.post_processor.trim_offsets = false;
 for (const a of robertaOptions.added_tokens) Object.assign(a, {lstrip: true, rstrip: true});
 tokenizers['roberta-gpt2-options'] = JSON.stringify(robertaOptions);
+tokenizers['xlmr-unigram'] = fs.readFileSync(path.join(out, 'xlmr-unigram/tokenizer.json'), 'utf8');
+const xlmrOptions = JSON.parse(tokenizers['xlmr-unigram']);
+xlmrOptions.pre_tokenizer = {type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'first', split: false};
+xlmrOptions.decoder.prepend_scheme = 'never';
+xlmrOptions.normalizer.normalizers[1] = {type: 'Replace', pattern: {String: '  '}, content: ' '};
+for (const a of xlmrOptions.added_tokens) a.normalized = true;
+tokenizers['xlmr-unigram-options'] = JSON.stringify(xlmrOptions);
+const xlmrBytes = JSON.parse(tokenizers['xlmr-unigram']);
+xlmrBytes.model.byte_fallback = true;
+for (let b = 0; b < 256; b++) xlmrBytes.model.vocab.push([`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, 0]);
+xlmrBytes.decoder = {type: 'Sequence', decoders: [{type: 'Replace', pattern: {String: '\u2581'}, content: ' '},
+  {type: 'ByteFallback'}, {type: 'Fuse'}, {type: 'Strip', content: ' ', start: 1, stop: 0}]};
+tokenizers['xlmr-unigram-bytefallback'] = JSON.stringify(xlmrBytes);
+const only = new Set(process.argv.slice(2));
+const wanted = (name) => only.size === 0 || only.has(name);
 const adversarialOnly = new Set(['bert-base-uncased-added', 'roberta-gpt2-prefix', 'roberta-gpt2-bytelevel-post',
-  'roberta-gpt2-options']);
+  'roberta-gpt2-options', 'xlmr-unigram-options']);
 // Each tokenizer's padding token for the padding cases.
-const padToken = (name) => (name.startsWith('roberta') ? '<pad>' : '[PAD]');
+const padToken = (name) => (name.startsWith('roberta') || name.startsWith('xlmr') ? '<pad>' : '[PAD]');
 
 // --- encoding key and hash (tests/text_tokenizer_parity_test.cpp computes the same) -------
 function encodingKey(e) {
@@ -124,6 +143,7 @@ function codepointBlock(block) {
 
 (async () => {
   for (const [name, json] of Object.entries(tokenizers)) {
+    if (!wanted(name)) continue;
     const load = () => tk.Tokenizer.fromString(json);
     const t = load();
 
@@ -169,8 +189,8 @@ function codepointBlock(block) {
     process.stderr.write(`${name}: ${lines.length} adversarial cases\n`);
   }
 
-  // Corpus pairs with truncation, on the product's tokenizer and on byte-level BPE.
-  for (const name of ['rubert-tiny2', 'roberta-gpt2']) {
+  // Corpus pairs with truncation, on the product's tokenizer, byte-level BPE and Unigram.
+  for (const name of ['rubert-tiny2', 'roberta-gpt2', 'xlmr-unigram'].filter(wanted)) {
     const t = tk.Tokenizer.fromString(tokenizers[name]);
     t.setTruncation(40, {strategy: 'LongestFirst'});
     const pairs = [];
