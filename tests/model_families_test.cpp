@@ -1,6 +1,6 @@
 // Every BERT-family classifier through the whole pipeline: a folder in Hugging Face's
 // layout (a tiny random model of the family, with the kind of tokenizer the family ships:
-// byte-level BPE for RoBERTa, WordPiece for DistilBERT and ELECTRA) is fine-tuned,
+// byte-level BPE for RoBERTa, Unigram for XLM-RoBERTa, WordPiece for DistilBERT and ELECTRA) is fine-tuned,
 // evaluated and used to predict by the CLI, and the folder it saves carries the family's
 // model_type, architecture and tensor names, so transformers loads it as that family.
 #include <gtest/gtest.h>
@@ -41,7 +41,7 @@ fs::path make_folder(const FamilyCase& c, const fs::path& dir) {
                                                  .intermediate_size = 64,
                                                  .max_position_embeddings = 66});
   config.bert.family = c.family;
-  if (c.family == bertcls::model::Family::roberta) {
+  if (c.family == bertcls::model::Family::roberta || c.family == bertcls::model::Family::xlm_roberta) {
     config.bert.pad_token_id = 1;
     config.bert.position_offset = 2;
     config.bert.type_vocab_size = 1;
@@ -90,6 +90,9 @@ INSTANTIATE_TEST_SUITE_P(
     Families, ModelFamilies,
     ::testing::Values(FamilyCase{"roberta", bertcls::model::Family::roberta, "tests/fixtures/tokenizers/roberta-gpt2",
                                  "roberta", "RobertaForSequenceClassification", "classifier.out_proj.weight"},
+                      FamilyCase{"xlm_roberta", bertcls::model::Family::xlm_roberta,
+                                 "tests/fixtures/tokenizers/xlmr-unigram", "xlm-roberta",
+                                 "XLMRobertaForSequenceClassification", "roberta.encoder.layer.1.attention.self.query.weight"},
                       FamilyCase{"distilbert", bertcls::model::Family::distilbert, "data/bert-base-uncased",
                                  "distilbert", "DistilBertForSequenceClassification",
                                  "distilbert.transformer.layer.1.attention.q_lin.weight"},

@@ -162,7 +162,7 @@ class TokenizerLoader {
     json map = fs::exists(map_path) ? read_json(map_path) : json::object();
     Tokenizer t;
     try {
-      t.normalizer_ = {false, false, false, false};
+      t.normalizer_ = Normalizer();  // byte-level: the identity
       const bool add_prefix_space = get_or(config, "add_prefix_space", false);
       t.byte_level_ = ByteLevelPreTokenizer{add_prefix_space, true};
       json model{{"vocab", read_json(vocab_path)}, {"merges", json::array()}};
