@@ -55,11 +55,12 @@ bool Batcher::fill(Batch& batch, int& texts) {
 
 Batcher::Batch Batcher::take_batch() {
   std::unique_lock lock(mutex_);
-  // A backlog at the moment this worker comes for work means every worker was busy.
-  const bool backlog = !queue_.empty();
   wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
   Batch batch;
   if (queue_.empty()) return batch;  // stopping with nothing left
+  // Requests queued up while every worker was busy: a lone one (a client waiting for its
+  // previous answer, say) is not a backlog, however the worker and client threads raced.
+  const bool backlog = queue_.size() > 1;
   int texts = static_cast<int>(queue_.front()->texts.examples);
   queued_texts_ -= texts;
   batch.push_back(std::move(queue_.front()));

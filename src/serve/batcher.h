@@ -2,11 +2,11 @@
 // length-sorted batch by a fixed pool of workers (each worker's batch borrows a
 // workspace of its own from the model; the weights exist once).
 //
-// A worker that is idle takes what is queued at once: a lone request never waits for
-// company (as text-embeddings-inference does). Batches form from the requests that
-// queued while every worker was busy; a worker that finds such a backlog waits up to
-// max_wait_ms from its oldest request for the batch to fill, since at that load more
-// requests are about to arrive and a fuller batch is cheaper per text.
+// A worker takes what is queued at once: a lone request never waits for company (as
+// text-embeddings-inference does). Batches form from the requests that queued while
+// every worker was busy; a worker that finds such a backlog (more than one request
+// waiting) waits up to max_wait_ms from its oldest request for the batch to fill, since
+// at that load more requests are about to arrive and a fuller batch is cheaper per text.
 //
 // Each request names the model it was encoded for, so a live model swap never mixes
 // models in one batch: requests encoded before the swap finish on the old model.

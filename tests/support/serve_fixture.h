@@ -44,10 +44,13 @@ class ServeFixture : public ::testing::Test {
     client = std::make_unique<httplib::Client>("127.0.0.1", port);
     for (int i = 0; i < 100 && !client->Get("/health"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  void TearDown() override {
+  // Stops the server and waits for it: after this no handler or logger runs, so a test
+  // can let go of what its log_line captured.
+  void stop() {
     if (server) server->stop();
     if (thread.joinable()) thread.join();
   }
+  void TearDown() override { stop(); }
 
   // The metrics of a request are recorded right after its answer is sent, so a client
   // can see its answer a moment before /metrics counts it.
