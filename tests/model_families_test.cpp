@@ -1,16 +1,23 @@
 // Every BERT-family classifier through the whole pipeline: a folder in Hugging Face's
 // layout (a tiny random model of the family, with the kind of tokenizer the family ships:
 // byte-level BPE for RoBERTa, Unigram for XLM-RoBERTa, WordPiece for DistilBERT and ELECTRA) is fine-tuned,
-// evaluated and used to predict by the CLI, and the folder it saves carries the family's
-// model_type, architecture and tensor names, so transformers loads it as that family.
+// evaluated and used to predict by the CLI and served, and the folder it saves carries the family's
+// model_type, architecture and tensor names, so transformers loads it as that family;
+// serve answers with it as predict does.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include <httplib.h>
+
+#include <thread>
+
 #include <bertcls/classifier.h>
 #include "hf/model_folder.h"
+#include "pipeline/classifier_model.h"
+#include "serve/server.h"
 #include "io/safetensors.h"
 #include "io/strict_json.h"
 #include "support/cli_runner.h"
@@ -83,6 +90,21 @@ TEST_P(ModelFamilies, TrainEvalPredictAndSaveAsTheFamily) {
   const auto clf = bertcls::Classifier::load(model.string());
   const auto p = clf.predict({"какой хороший день"})[0];
   EXPECT_NEAR(line["scores"]["1"].get<float>(), p.scores[1], 1e-6f) << predict.out;
+
+  // And serve answers with the same scores.
+  bertcls::serve::ServerOptions options;
+  options.port = 0;
+  bertcls::serve::InferenceServer server(bertcls::pipeline::ClassifierModel::load(model.string()), c.name, options);
+  const int port = server.bind();
+  std::thread serving([&] { server.serve(); });
+  auto answer = httplib::Client("127.0.0.1", port).Post("/", R"({"inputs": "какой хороший день"})", "application/json");
+  server.stop();
+  serving.join();
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  const json served = json::parse(answer->body);
+  for (const auto& entry : served.at(0))
+    EXPECT_NEAR(entry["score"].get<float>(), p.scores[entry["label"] == "1" ? 1 : 0], 1e-6f) << answer->body;
   fs::remove_all(work);
 }
 
