@@ -2,8 +2,9 @@
 // (tools/reference_bert.py): logits within 1e-4 absolute, every parameter's gradient
 // within 1e-3 of the tensor's largest gradient, dropout off, on padded batches of mixed
 // lengths, sentence pairs with token types, and every head; on a micro model and on
-// rubert-tiny2's architecture (vocabulary cut to 512 rows), and on micro RoBERTa,
-// DistilBERT and ELECTRA models.
+// rubert-tiny2's architecture (vocabulary cut to 512 rows), and on RoBERTa, DistilBERT and
+// ELECTRA at micro size and at the real shapes of roberta-base, distilbert-base and
+// electra-small (vocabularies cut the same way).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -123,7 +124,10 @@ INSTANTIATE_TEST_SUITE_P(Cases, BertParity,
                                            CaseSpec{"roberta_single_padded", "micro_roberta"},
                                            CaseSpec{"distilbert_single_padded", "micro_distilbert"},
                                            CaseSpec{"distilbert_sinusoidal", "micro_distilbert_sinusoidal"},
-                                           CaseSpec{"electra_pairs", "micro_electra"}),
+                                           CaseSpec{"electra_pairs", "micro_electra"},
+                                           CaseSpec{"roberta_base_single", "roberta_base_shape"},
+                                           CaseSpec{"distilbert_base_single", "distilbert_base_shape"},
+                                           CaseSpec{"electra_small_pairs", "electra_small_shape"}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

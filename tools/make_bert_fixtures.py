@@ -39,7 +39,7 @@ def fnv1a64(text):
     return h
 
 
-def generated_weight(name, shape, seed=SEED):
+def generated_weight(name, shape, seed=SEED, scale=0.125):
     """base + (2u - 1) / 8 with u = CounterRng(seed, fnv1a64(name)).uniform(index); base is 1
     for LayerNorm weights, else 0. The step 1/8 is a power of two: every value is exact, so
     C++ and numpy agree whatever their rounding and contraction."""
@@ -48,7 +48,7 @@ def generated_weight(name, shape, seed=SEED):
         idx = np.arange(int(np.prod(shape)), dtype=np.uint64)
         u = (mix64(key ^ mix64(idx)) >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
     base = np.float32(1.0 if name.endswith("LayerNorm.weight") or name.endswith("layer_norm.weight") else 0.0)
-    return (base + (np.float32(2.0) * u - np.float32(1.0)) * np.float32(0.125)).reshape(shape)
+    return (base + (np.float32(2.0) * u - np.float32(1.0)) * np.float32(scale)).reshape(shape)
 
 
 def hf_names(d):
@@ -126,6 +126,13 @@ MODELS = {
                                                  sinusoidal_pos_embds=True),
     # ELECTRA: embeddings of 16 projected to the hidden 32.
     "micro_electra": family_config("electra", 99, 32, 2, 4, 37, 40, ["neg", "neu", "pos"], embedding_size=16),
+    # The real architectures of roberta-base, distilbert-base-uncased and
+    # electra-small-discriminator, each vocabulary cut to 512 rows as tiny2's is.
+    "roberta_base_shape": family_config("roberta", 512, 768, 12, 12, 3072, 514, ["negative", "positive"],
+                                        pad_token_id=1, type_vocab_size=1, layer_norm_eps=1e-5, bertcls_fixture_weight_scale=0.03125),
+    "distilbert_base_shape": family_config("distilbert", 512, 768, 6, 12, 3072, 512, ["negative", "positive"], bertcls_fixture_weight_scale=0.03125),
+    "electra_small_shape": family_config("electra", 512, 256, 12, 4, 1024, 512, ["negative", "positive"],
+                                         embedding_size=128, bertcls_fixture_weight_scale=0.03125),
     "micro_regression": config(99, 32, 2, 4, 37, 40, ["score"]),
     # rubert-tiny2's architecture (hidden 312, 3 layers, 12 heads, intermediate 600,
     # 2048 positions) with the vocabulary cut from 83,828 to 512 rows.
@@ -203,6 +210,9 @@ CASES = [
     ("distilbert_single_padded", "micro_distilbert", [12, 5, 9, 1], 12, None, "class", None, True),
     ("distilbert_sinusoidal", "micro_distilbert_sinusoidal", [12, 5, 9, 1], 12, None, "class", None, False),
     ("electra_pairs", "micro_electra", [14, 6, 10], 14, [8, 3, 6], "class", None, False),
+    ("roberta_base_single", "roberta_base_shape", [40, 23, 7, 31], 40, None, "class", None, False),
+    ("distilbert_base_single", "distilbert_base_shape", [40, 23, 7, 31], 40, None, "class", None, False),
+    ("electra_small_pairs", "electra_small_shape", [40, 23, 7, 31], 40, [20, 12, 0, 15], "class", None, False),
 ]
 GRAD_SAMPLES = 64
 
@@ -216,6 +226,11 @@ def sinusoidal(n_pos, dim):
     return out
 
 
+# Deep models at the real shapes take weights of +-1/32 (a power of two: still exact):
+# at +-1/8, twelve layers saturate attention and the query gradients are rounding noise.
+SCALE_KEY = "bertcls_fixture_weight_scale"
+
+
 def initial_params(d):
     """name -> tensor: the generated weights, and fixed sinusoidal positions (no gradient)
     where the config asks for them."""
@@ -224,7 +239,7 @@ def initial_params(d):
         if d.get("sinusoidal_pos_embds") and n.endswith("embeddings.position_embeddings.weight"):
             params[n] = torch.from_numpy(sinusoidal(*s))
         else:
-            params[n] = torch.from_numpy(generated_weight(n, s)).requires_grad_(True)
+            params[n] = torch.from_numpy(generated_weight(n, s, scale=d.get(SCALE_KEY, 0.125))).requires_grad_(True)
     return params
 
 

@@ -25,23 +25,24 @@ inline uint64_t fnv1a64(const std::string& text) {
   return h;
 }
 
-// make_bert_fixtures.py's generated_weight: base + (2u - 1) / 8, u keyed by the name.
+// make_bert_fixtures.py's generated_weight: base + (2u - 1) * scale, u keyed by the name.
 // Fixed tensors (sinusoidal positions) keep the values the model was built with.
-inline void fill_generated_weights(model::BertClassifier& model, uint64_t seed = 1234) {
+inline void fill_generated_weights(model::BertClassifier& model, uint64_t seed = 1234, float scale = 0.125f) {
   float* params = model.parameters().data();
   for (const model::NamedParameter& np : model.named_parameters()) {
     if (!np.trainable) continue;
     const tensor::CounterRng rng(seed, fnv1a64(np.name));
     const bool layernorm_weight = np.name.ends_with("LayerNorm.weight") || np.name.ends_with("layer_norm.weight");
     const float base = layernorm_weight ? 1.0f : 0.0f;
-    for (size_t i = 0; i < np.count; i++) params[np.offset + i] = base + (2.0f * rng.uniform(i) - 1.0f) * 0.125f;
+    for (size_t i = 0; i < np.count; i++) params[np.offset + i] = base + (2.0f * rng.uniform(i) - 1.0f) * scale;
   }
 }
 
 // A model folder's config with the generated weights (the folder needs no weight file).
 inline model::BertClassifier generated_model(const std::string& name) {
-  model::BertClassifier model(hf::read_model_config(bert_fixtures() / name / "config.json").bert);
-  fill_generated_weights(model);
+  const hf::ModelConfig config = hf::read_model_config(bert_fixtures() / name / "config.json");
+  model::BertClassifier model(config.bert);
+  fill_generated_weights(model, 1234, config.source.value("bertcls_fixture_weight_scale", 0.125f));
   return model;
 }
 
