@@ -24,10 +24,12 @@ Bpe::Bpe(std::vector<std::string> vocab, const std::vector<std::pair<std::string
     if (b.compare(0, prefix.size(), prefix) != 0) {
       throw Error("model.merges[" + std::to_string(rank) + "]: \"" + b + "\" does not start with continuing_subword_prefix");
     }
-    // The merged token drops b's continuation prefix; a later duplicate pair wins, as in
-    // HF's map.
-    merges_[pair_key(id_of(a, rank), id_of(b, rank))] = {static_cast<uint32_t>(rank),
-                                                        id_of(a + b.substr(prefix.size()), rank)};
+    // Looked up in HF's order (a, b, then the merged token), so an error names what HF's
+    // would. The merged token drops b's continuation prefix; a later duplicate pair wins,
+    // as in HF's map.
+    const int32_t left = id_of(a, rank), right = id_of(b, rank);
+    const int32_t merged = id_of(a + b.substr(prefix.size()), rank);
+    merges_[pair_key(left, right)] = {static_cast<uint32_t>(rank), merged};
   }
 }
 
