@@ -9,6 +9,7 @@
 
 #include <bertcls/error.h>
 #include <bertcls/version.h>
+#include "common/utf8.h"
 #include "serve/api_key.h"
 #include "serve/docs_page.h"
 #include "serve/index_page.h"
@@ -83,12 +84,6 @@ void send_error(httplib::Response& res, int status, const std::string& type, con
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 std::string whole_ms(double ms) { return std::to_string(static_cast<long long>(ms)); }
-
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 void write_stdout(const std::string& line) {
   const std::string with_newline = line + "\n";
@@ -338,7 +333,8 @@ void InferenceServer::classify(const PredictRequest& request, httplib::Response&
   context.queue_ms = answer.queue_seconds * 1000;
   context.inference_ms = answer.inference_seconds * 1000;
   size_t characters = 0;
-  for (const TextInput& input : request.inputs) characters += code_points(input.text) + (input.pair ? code_points(*input.pair) : 0);
+  for (const TextInput& input : request.inputs)
+    characters += count_code_points(input.text) + (input.pair ? count_code_points(*input.pair) : 0);
   const std::string total = whole_ms(ms_since(context.started));
   // text-embeddings-inference's headers, in whole milliseconds as it sends them.
   res.set_header("x-compute-type", "cpu");
