@@ -21,5 +21,10 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/bertclsConfig.cmake ${CMAKE_CURRENT_BI
 
 file(RELATIVE_PATH BERTCLS_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 string(REGEX REPLACE "/$" "" BERTCLS_PC_TO_PREFIX "${BERTCLS_PC_TO_PREFIX}")
+# Open MPI's pkg-config module, for the static library's users.
+set(BERTCLS_PC_MPI "")
+if(BERTCLS_WITH_MPI)
+  set(BERTCLS_PC_MPI ompi-c)
+endif()
 configure_file(cmake/bertcls.pc.in ${CMAKE_CURRENT_BINARY_DIR}/bertcls.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/bertcls.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

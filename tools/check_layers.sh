@@ -21,10 +21,10 @@ root=${1:?usage: tools/check_layers.sh [--graph] SRC_DIR}
 [[ -d $root ]] || { echo "check_layers: $root: no such folder" >&2; exit 2; }
 root=${root%/}
 
-# Lowest first. io and text share a rank: neither includes the other in today's code
+# Lowest first. io, text and dist share a rank: none includes another in today's code
 # (the tokenizers parse tokenizer.json themselves), and a peer is not "below".
 declare -A rank=(
-  [vocabulary]=-1 [common]=0 [tensor]=1 [io]=2 [text]=2 [model]=3 [hf]=4 [train]=5 [pipeline]=6 [serve]=7 [capi]=7 [cli]=8
+  [vocabulary]=-1 [common]=0 [tensor]=1 [io]=2 [text]=2 [dist]=2 [model]=3 [hf]=4 [train]=5 [pipeline]=6 [serve]=7 [capi]=7 [cli]=8
 )
 declare -A alias=([bertcls/classifier.h]=pipeline [bertcls/fine_tune.h]=pipeline [bertcls/bertcls.h]=pipeline)
 declare -A edges=()

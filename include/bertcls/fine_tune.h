@@ -62,6 +62,10 @@ struct FineTuneOptions {
   std::int64_t save_steps = 0;          // > 0: checkpoint every this many steps
   std::int64_t log_every = 50;          // steps between metrics.jsonl step records
   std::string resume;                   // a run folder or checkpoint to continue from
+  // Data-parallel runs (mpirun -np N): each batch is cut into this many shards, summed in
+  // a fixed order, so every process count up to grad_shards trains the same model bit for
+  // bit. 0: the checkpoint's when resuming, else one shard per process (1 alone).
+  std::int64_t grad_shards = 0;
 };
 
 struct FineTuneCallbacks {
@@ -77,8 +81,12 @@ struct FineTuneResult {
   bool interrupted = false;          // stop_requested: continue with options.resume = out
   bool early_stopped = false;        // patience ran out
   std::int64_t step = 0;             // optimizer steps taken in the whole run
+  bool reporter = true;              // false in the processes of a data-parallel run but rank 0
 };
 
+// Under mpirun (a build with MPI), every process calls it with the same options: each
+// trains its shards of every batch, rank 0 alone writes OUT and calls the callbacks but
+// stop_requested, whose rank-0 answer every process follows.
 // Throws Error naming the file, line, field or option of anything wrong (a changed
 // option on resume names it).
 FineTuneResult fine_tune(const FineTuneOptions& options, const FineTuneCallbacks& callbacks = {});

@@ -64,6 +64,10 @@ void run_train(TrainCommandOptions& o, const CLI::App& cmd) {
   callbacks.on_epoch = [&](const EpochReport& r) { progress.epoch(r); };
   callbacks.stop_requested = [&] { return stop.requested(); };
   const FineTuneResult result = fine_tune(run, callbacks);
+  if (!result.reporter) {  // another process of a data-parallel run reports
+    if (result.interrupted) throw CLI::RuntimeError(130);
+    return;
+  }
   if (result.interrupted) {
     progress.message("bertcls: interrupted at step " + std::to_string(result.step) +
                      "; to continue, run the same command with --resume " + run.out);
@@ -122,6 +126,10 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--resume", r.resume,
                   "Continue an interrupted run from its folder (or a checkpoint-STEP in it); give the same options");
+  cmd->add_option("--grad-shards", r.grad_shards,
+                  "Cut each batch into this many shards summed in a fixed order: runs under mpirun -np N give the "
+                  "same model for every N up to it (0: one per process, or the checkpoint's on --resume)")
+      ->capture_default_str();
   cmd->add_option("--log-every", r.log_every, "Optimizer steps between progress lines and metrics.jsonl records")
       ->capture_default_str();
   cmd->callback([o, cmd] { run_train(*o, *cmd); });

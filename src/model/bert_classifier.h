@@ -33,7 +33,7 @@ class BertClassifier {
   }
   // As BertWorkspace::loss, and an inferred problem_type is then fixed in the config, as
   // HF writes it into model.config (so a saved folder keeps it).
-  float loss(const Batch& batch, std::span<const float> class_weights = {});
+  float loss(const Batch& batch, std::span<const float> class_weights = {}, double denominator = 0.0);
   void backward() { work_.backward(weights_); }
   void zero_grad() { work_.zero_grad(weights_); }
 

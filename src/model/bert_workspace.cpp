@@ -30,8 +30,17 @@ void add_into(float* acc, const float* x, long n) {
 
 }  // namespace
 
-DropoutSite BertWorkspace::dropout_site(int stream, float p) const {
-  return DropoutSite{options_.dropout ? p : 0.0f, tensor::CounterRng(options_.seed, stream)};
+DropoutSite BertWorkspace::token_dropout(int stream, float p, int width) const {
+  return {options_.dropout ? p : 0.0f, tensor::CounterRng(options_.seed, stream), options_.origin.tokens * width};
+}
+
+DropoutSite BertWorkspace::sequence_dropout(int stream, float p, int width) const {
+  return {options_.dropout ? p : 0.0f, tensor::CounterRng(options_.seed, stream), options_.origin.sequences * width};
+}
+
+DropoutSite BertWorkspace::score_dropout(int stream, float p, int heads) const {
+  return {options_.dropout ? p : 0.0f, tensor::CounterRng(options_.seed, stream),
+          options_.origin.squared_lengths * heads};
 }
 
 void BertWorkspace::pack(const BertConfig& c, const Batch& batch) {
@@ -142,10 +151,10 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
   embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p.wte, p.wpe, p.wtt, E, c.position_offset);
   layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p.emb_lnw, p.emb_lnb, T, E, eps);
   if (c.projects_embeddings()) {
-    dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.emb_drop, a_.emb_ln, (long)T * E);
+    dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.emb_drop, a_.emb_ln, (long)T * E);
     linear_forward(a_.x0, a_.emb_drop, p.projw, p.projb, T, E, C);
   } else {
-    dropout_forward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), a_.x0, a_.emb_ln, (long)T * C);
+    dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.x0, a_.emb_ln, (long)T * C);
   }
   const float* x = a_.x0;
   for (int l = 0; l < c.num_hidden_layers; l++) {
@@ -153,14 +162,14 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     const LayerTensors lw = layer_tensors(p, c, l);
     linear_forward(la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C);
     attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
-                      dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
+                      score_dropout(layer_stream(l, 0), c.attention_probs_dropout_prob, NH));
     linear_forward(la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C);
-    dropout_add_forward(dropout_site(layer_stream(l, 1), attention_output_dropout), la.res1, la.res1, x, (long)T * C);
+    dropout_add_forward(token_dropout(layer_stream(l, 1), attention_output_dropout, C), la.res1, la.res1, x, (long)T * C);
     layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, lw.ln1w, lw.ln1b, T, C, eps);
     linear_forward(la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I);
     activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
     linear_forward(la.res2, la.fch_act, lw.fcprojw, lw.fcprojb, T, I, C);
-    dropout_add_forward(dropout_site(layer_stream(l, 2), c.hidden_dropout_prob), la.res2, la.res2, la.ln1,
+    dropout_add_forward(token_dropout(layer_stream(l, 2), c.hidden_dropout_prob, C), la.res2, la.res2, la.ln1,
                         (long)T * C);
     layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, lw.ln2w, lw.ln2b, T, C, eps);
     x = la.ln2;
@@ -169,20 +178,21 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
   for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
   const float* head_in = a_.cls;
   if (c.head_input_dropout()) {
-    dropout_forward(dropout_site(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout), a_.cls_drop, a_.cls,
+    dropout_forward(sequence_dropout(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout, C), a_.cls_drop, a_.cls,
                     (long)B * C);
     head_in = a_.cls_drop;
   }
   linear_forward(a_.pool_pre, head_in, p.poolw, p.poolb, B, C, C);
   activation_forward(c.head_activation(), a_.pooled, a_.pool_pre, (long)B * C);
-  dropout_forward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.pooled_drop, a_.pooled,
+  dropout_forward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.pooled_drop, a_.pooled,
                   (long)B * C);
   linear_forward(a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K);
   have_forward_ = true;
   return {a_.logits, (size_t)B * K};
 }
 
-float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<const float> class_weights) {
+float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<const float> class_weights,
+                          double denominator) {
   if (!have_forward_) throw std::logic_error("BertWorkspace::loss before forward");
   const int B = static_cast<int>(offsets_.size()) - 1, K = w.config().num_labels;
   if (batch.num_sequences() != B) throw std::logic_error("BertWorkspace::loss: not the batch of the last forward");
@@ -197,7 +207,7 @@ float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<co
       if (!class_weights.empty() && (int)class_weights.size() != K)
         throw Error("class weights: " + std::to_string(class_weights.size()) + " given for " + std::to_string(K) + " labels");
       result = cross_entropy_loss(a_.dlogits, a_.logits, batch.class_labels.data(),
-                                  class_weights.empty() ? nullptr : class_weights.data(), B, K);
+                                  class_weights.empty() ? nullptr : class_weights.data(), B, K, denominator);
       break;
     }
     case ProblemType::multi_label_classification:
@@ -210,8 +220,9 @@ float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<co
         targets = {a_.dlogits, (size_t)B * K};
       }
       if ((int)targets.size() != B * K) throw Error("batch: the head needs " + std::to_string(K) + " float targets per sequence");
-      result = problem_type == ProblemType::regression ? mse_loss(a_.dlogits, a_.logits, targets.data(), B, K)
-                                                       : bce_with_logits_loss(a_.dlogits, a_.logits, targets.data(), B, K);
+      result = problem_type == ProblemType::regression
+                   ? mse_loss(a_.dlogits, a_.logits, targets.data(), B, K, denominator)
+                   : bce_with_logits_loss(a_.dlogits, a_.logits, targets.data(), B, K, denominator);
       break;
     }
   }
@@ -265,12 +276,12 @@ void BertWorkspace::backward(const BertWeights& w) {
 
   // Head: logits = clsw @ dropout(act(poolw @ [dropout](cls) + poolb)) + clsb.
   linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K);
-  dropout_backward(dropout_site(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout), a_.dpool, a_.dpool,
+  dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.dpool, a_.dpool,
                    (long)B * C);
   activation_backward(c.head_activation(), a_.dpool, a_.dpool, a_.pool_pre, (long)B * C);
   linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, c.head_input_dropout() ? a_.cls_drop : a_.cls, p.poolw, B, C, C);
   if (c.head_input_dropout())
-    dropout_backward(dropout_site(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout), a_.dcls, a_.dcls,
+    dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout, C), a_.dcls, a_.dcls,
                      (long)B * C);
   std::fill_n(a_.dx, (size_t)T * C, 0.0f);
   for (int b = 0; b < B; b++) std::memcpy(a_.dx + (size_t)offsets_[b] * C, a_.dcls + (size_t)b * C, sizeof(float) * C);
@@ -281,16 +292,16 @@ void BertWorkspace::backward(const BertWeights& w) {
     const LayerTensors lw = layer_tensors(p, c, l), lg = layer_tensors(g_, c, l);
     const float* x = l == 0 ? a_.x0 : a_.layers[l - 1].ln2;
     layernorm_backward(a_.dres, lg.ln2w, lg.ln2b, a_.dx, la.res2, lw.ln2w, la.ln2_mean, la.ln2_rstd, T, C);
-    dropout_backward(dropout_site(layer_stream(l, 2), c.hidden_dropout_prob), a_.dproj, a_.dres, (long)T * C);
+    dropout_backward(token_dropout(layer_stream(l, 2), c.hidden_dropout_prob, C), a_.dproj, a_.dres, (long)T * C);
     linear_backward(a_.dfch, lg.fcprojw, lg.fcprojb, a_.dproj, la.fch_act, lw.fcprojw, T, I, C);
     activation_backward(c.hidden_act, a_.dfch, a_.dfch, la.fch, (long)T * I);
     linear_backward(a_.dln1, lg.fcw, lg.fcb, a_.dfch, la.ln1, lw.fcw, T, C, I);
     add_into(a_.dln1, a_.dres, (long)T * C);  // the residual around the feed-forward
     layernorm_backward(a_.dres, lg.ln1w, lg.ln1b, a_.dln1, la.res1, lw.ln1w, la.ln1_mean, la.ln1_rstd, T, C);
-    dropout_backward(dropout_site(layer_stream(l, 1), attention_output_dropout), a_.dproj, a_.dres, (long)T * C);
+    dropout_backward(token_dropout(layer_stream(l, 1), attention_output_dropout, C), a_.dproj, a_.dres, (long)T * C);
     linear_backward(a_.dctx, lg.attprojw, lg.attprojb, a_.dproj, la.ctx, lw.attprojw, T, C, C);
     attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, pk, NH, HS,
-                       dropout_site(layer_stream(l, 0), c.attention_probs_dropout_prob));
+                       score_dropout(layer_stream(l, 0), c.attention_probs_dropout_prob, NH));
     linear_backward(a_.dx, lg.qkvw, lg.qkvb, a_.dqkv, x, lw.qkvw, T, C, 3 * C);
     add_into(a_.dx, a_.dres, (long)T * C);  // the residual around attention
   }
@@ -302,7 +313,7 @@ void BertWorkspace::backward(const BertWeights& w) {
     dnormed = a_.demb_ln;
     demb = a_.demb;
   }
-  dropout_backward(dropout_site(kEmbeddingStream, c.hidden_dropout_prob), dnormed, dnormed, (long)T * E);
+  dropout_backward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), dnormed, dnormed, (long)T * E);
   layernorm_backward(demb, g_.emb_lnw, g_.emb_lnb, dnormed, a_.emb, p.emb_lnw, a_.emb_mean, a_.emb_rstd, T, E);
   // Sinusoidal positions are fixed (requires_grad = False in HF): they get no gradient.
   embedding_backward(g_.wte, c.sinusoidal_positions ? nullptr : g_.wpe, g_.wtt, demb, ids_.data(), type_ids_.data(),

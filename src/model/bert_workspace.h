@@ -21,10 +21,21 @@
 
 namespace bertcls::model {
 
+// Where a batch starts inside a larger batch it is a shard of (data-parallel training
+// splits one batch into shards): the sequences, tokens and squared sequence lengths (the
+// attention scores per head) before it. Dropout draws by position in the larger batch,
+// so a shard gets exactly the masks the whole batch gives its rows.
+struct PackedOrigin {
+  uint64_t sequences = 0;
+  uint64_t tokens = 0;
+  uint64_t squared_lengths = 0;
+};
+
 struct StepOptions {
   bool dropout = false;   // train mode: dropout active (model.train() in torch)
   bool backward = false;  // keep every layer's activations for backward()
   uint64_t seed = 0;      // keys dropout: the same seed gives the same masks
+  PackedOrigin origin{};  // this batch's place in the batch the seed is for
 };
 
 class BertWorkspace {
@@ -37,7 +48,12 @@ class BertWorkspace {
   // config's problem_type (inferred as HF infers it when unset; BertClassifier::loss
   // also fixes it). class_weights [K] weight the single-label cross-entropy. Keeps
   // d(loss)/d(logits) for backward().
-  float loss(const BertWeights& w, const Batch& batch, std::span<const float> class_weights = {});
+  // `denominator` is what the mean divides by, for a batch that is a shard of a larger
+  // one: that batch's sum of class weights (its number of sequences without weights), or
+  // its sequences x K for multi-label and regression (see loss_denominator); 0: this
+  // batch's own. The returned loss is then this shard's share of the larger batch's.
+  float loss(const BertWeights& w, const Batch& batch, std::span<const float> class_weights = {},
+             double denominator = 0.0);
 
   // Accumulates d(loss)/d(parameter) into grads(); needs forward(.backward = true) then
   // loss() on the same batch. Call zero_grad() between steps (gradient accumulation
@@ -77,7 +93,10 @@ class BertWorkspace {
   template <typename Take>
   void lay_out(Take take, const BertConfig& c, bool keep_layers);
   void pack(const BertConfig& c, const Batch& batch);
-  DropoutSite dropout_site(int stream, float p) const;
+  // A dropout site over [tokens, width], [sequences, width] or the attention scores.
+  DropoutSite token_dropout(int stream, float p, int width) const;
+  DropoutSite sequence_dropout(int stream, float p, int width) const;
+  DropoutSite score_dropout(int stream, float p, int heads) const;
 
   void touch_word_row(int32_t row);
 

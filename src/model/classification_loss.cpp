@@ -10,10 +10,19 @@ ProblemType infer_problem_type(int num_labels, bool integer_labels) {
   return integer_labels ? ProblemType::single_label_classification : ProblemType::multi_label_classification;
 }
 
-float cross_entropy_loss(float* dlogits, const float* logits, const int32_t* labels, const float* class_weights,
-                         int B, int K) {
-  double total = 0.0, weight_sum = 0.0;
+double loss_denominator(ProblemType type, const int32_t* labels, const float* class_weights, int B, int K) {
+  if (type != ProblemType::single_label_classification) return static_cast<double>(B) * K;
+  double weight_sum = 0.0;
   for (int b = 0; b < B; b++) weight_sum += class_weights ? class_weights[labels[b]] : 1.0;
+  return weight_sum;
+}
+
+float cross_entropy_loss(float* dlogits, const float* logits, const int32_t* labels, const float* class_weights,
+                         int B, int K, double denominator) {
+  const double weight_sum = denominator > 0.0
+      ? denominator
+      : loss_denominator(ProblemType::single_label_classification, labels, class_weights, B, K);
+  double total = 0.0;
   for (int b = 0; b < B; b++) {
     const float* z = logits + (long)b * K;
     float mx = z[0];
@@ -32,10 +41,11 @@ float cross_entropy_loss(float* dlogits, const float* logits, const int32_t* lab
   return static_cast<float>(total / weight_sum);
 }
 
-float bce_with_logits_loss(float* dlogits, const float* logits, const float* targets, int B, int K) {
-  const long n = (long)B * K;
+float bce_with_logits_loss(float* dlogits, const float* logits, const float* targets, int B, int K,
+                           double denominator) {
+  const double n = denominator > 0.0 ? denominator : static_cast<double>(B) * K;
   double total = 0.0;
-  for (long i = 0; i < n; i++) {
+  for (long i = 0; i < (long)B * K; i++) {
     double z = logits[i], y = targets[i];
     // The stable form torch uses: max(z, 0) - z * y + log(1 + exp(-|z|)).
     total += std::max(z, 0.0) - z * y + std::log1p(std::exp(-std::fabs(z)));
@@ -44,10 +54,10 @@ float bce_with_logits_loss(float* dlogits, const float* logits, const float* tar
   return static_cast<float>(total / n);
 }
 
-float mse_loss(float* dlogits, const float* logits, const float* targets, int B, int K) {
-  const long n = (long)B * K;
+float mse_loss(float* dlogits, const float* logits, const float* targets, int B, int K, double denominator) {
+  const double n = denominator > 0.0 ? denominator : static_cast<double>(B) * K;
   double total = 0.0;
-  for (long i = 0; i < n; i++) {
+  for (long i = 0; i < (long)B * K; i++) {
     double d = static_cast<double>(logits[i]) - targets[i];
     total += d * d;
     if (dlogits) dlogits[i] = static_cast<float>(2.0 * d / n);

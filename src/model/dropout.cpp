@@ -17,7 +17,7 @@ BERTCLS_HOT void dropout_forward(const DropoutSite& site, float* out, const floa
   }
   float scale = 1.0f / (1.0f - site.p);
 #pragma omp parallel for if (tensor::worth_parallel(n))
-  for (long i = 0; i < n; i++) out[i] = site.rng.uniform(first + i) >= site.p ? inp[i] * scale : 0.0f;
+  for (long i = 0; i < n; i++) out[i] = site.rng.uniform(site.origin + first + i) >= site.p ? inp[i] * scale : 0.0f;
 }
 
 // Two loops, not one testing p per element: that test kept the loop scalar on every
@@ -31,7 +31,7 @@ BERTCLS_HOT void dropout_add_forward(const DropoutSite& site, float* out, const 
   }
   const float scale = 1.0f / (1.0f - site.p);
 #pragma omp parallel for if (tensor::worth_parallel(n))
-  for (long i = 0; i < n; i++) out[i] = (site.rng.uniform(i) >= site.p ? inp[i] * scale : 0.0f) + residual[i];
+  for (long i = 0; i < n; i++) out[i] = (site.rng.uniform(site.origin + i) >= site.p ? inp[i] * scale : 0.0f) + residual[i];
 }
 
 void dropout_backward(const DropoutSite& site, float* dinp, const float* dout, long n, long first) {

@@ -12,6 +12,9 @@ namespace bertcls::model {
 struct DropoutSite {
   float p = 0.0f;          // 0 disables the site (eval mode)
   tensor::CounterRng rng{0, 0};  // unique stream per site and step
+  // Added to every element index: a shard of a larger batch draws the numbers the larger
+  // batch draws for the same elements (StepOptions::origin).
+  uint64_t origin = 0;
 };
 
 // out[i] = inp[i] * keep(first + i) / (1 - p) for i < n; out may equal inp. `first` places a

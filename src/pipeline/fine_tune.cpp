@@ -3,9 +3,11 @@
 #include <bertcls/fine_tune.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "dist/communicator.h"
 #include "hf/hub_download.h"
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
@@ -51,7 +53,8 @@ nlohmann::json run_fingerprint(const FineTuneOptions& o, const train::TrainerOpt
           {"max_steps", t.max_steps},
           {"balanced_class_weights", t.balanced_class_weights},
           {"metric", static_cast<int>(t.metric)},
-          {"seed", t.seed}};
+          {"seed", t.seed},
+          {"grad_shards", t.grad_shards}};
 }
 
 nlohmann::ordered_json epoch_record(const EpochReport& r) {
@@ -134,9 +137,20 @@ train::TrainerOptions trainer_options(const FineTuneOptions& o, const FineTuneCa
   return t;
 }
 
-}  // namespace
+// The shard count the run keeps: given, or the checkpoint's, or one per process.
+std::int64_t grad_shards(const FineTuneOptions& o, const std::optional<train::LoadedCheckpoint>& checkpoint, int processes) {
+  if (o.grad_shards < 0) throw Error("grad_shards must not be negative");
+  if (o.grad_shards > 0) return o.grad_shards;
+  if (checkpoint) return checkpoint->info.run.value("grad_shards", std::int64_t{1});
+  return processes;
+}
 
-FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) {
+FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o, const FineTuneCallbacks& all_callbacks) {
+  // Rank 0 writes and reports; the others train their shards and follow its stop.
+  const bool writer = world.rank() == 0;
+  FineTuneCallbacks cb;
+  if (writer) cb = all_callbacks;
+  cb.stop_requested = all_callbacks.stop_requested;
   auto say = [&](const std::string& line) { if (cb.on_message) cb.on_message(line); };
   if (o.out.empty()) throw Error("fine-tune: no output folder");
   if (o.train_files.empty()) throw Error("fine-tune: no training data");
@@ -147,6 +161,12 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
   const fs::path source = o.model.empty() ? preset_folder(o) : hf::resolve_model(o.model, hf::HubSettings::from_environment());
   std::optional<train::LoadedCheckpoint> checkpoint;
   if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
+  t.grad_shards = grad_shards(o, checkpoint, world.size());
+  t.world = &world;
+  if (world.size() > 1)
+    say("data-parallel over " + std::to_string(world.size()) + " processes, each batch in " +
+        std::to_string(t.grad_shards) + " shards" +
+        (o.grad_shards > 0 ? std::string() : " (set grad_shards to train identically with other process counts)"));
   hf::ModelConfig config;
   std::unique_ptr<model::BertClassifier> model;
   if (checkpoint) {
@@ -181,35 +201,57 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
     train::check_same_run(checkpoint->info.run, run, checkpoint->dir);
     metrics_bytes = checkpoint->info.caller.at("metrics_bytes").get<std::uint64_t>();
   }
-  fs::create_directories(o.out);
-  // A fresh run must not leave an older run's checkpoint for a later resume to pick.
-  if (!checkpoint) train::remove_checkpoints(o.out);
   const fs::path model_dir = fs::path(o.out) / "model";
-  train::MetricsLog metrics(o.out, metrics_bytes);
+  std::optional<train::MetricsLog> metrics;
+  if (writer) {
+    fs::create_directories(o.out);
+    // A fresh run must not leave an older run's checkpoint for a later resume to pick.
+    if (!checkpoint) train::remove_checkpoints(o.out);
+    metrics.emplace(o.out, metrics_bytes);
+  }
 
   train::TrainerCallbacks callbacks;
-  callbacks.on_step = [&](const StepReport& r) {
-    if (cb.on_step) cb.on_step(r);
-    if (o.log_every > 0 && r.step % o.log_every == 0)
-      metrics.append({{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
-                      {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}});
-  };
-  callbacks.on_epoch = [&](const EpochReport& r) {
-    if (cb.on_epoch) cb.on_epoch(r);
-    metrics.append(epoch_record(r));
-    metrics.write_curves();
-  };
-  callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &encoder.tokenizer(), model_dir); };
-  callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
-    const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &encoder.tokenizer(), {run, {{"metrics_bytes", metrics.bytes()}}});
-    say("checkpoint saved to " + saved.string());
-  };
+  if (writer) {
+    callbacks.on_step = [&](const StepReport& r) {
+      if (cb.on_step) cb.on_step(r);
+      if (o.log_every > 0 && r.step % o.log_every == 0)
+        metrics->append({{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
+                        {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}});
+    };
+    callbacks.on_epoch = [&](const EpochReport& r) {
+      if (cb.on_epoch) cb.on_epoch(r);
+      metrics->append(epoch_record(r));
+      metrics->write_curves();
+    };
+    callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &encoder.tokenizer(), model_dir); };
+    callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
+      const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &encoder.tokenizer(), {run, {{"metrics_bytes", metrics->bytes()}}});
+      say("checkpoint saved to " + saved.string());
+    };
+  }
   callbacks.stop_requested = cb.stop_requested;
   const train::EncodedDataset train_data{data.train, train_encoded};
   const train::EncodedDataset valid_data{data.valid, valid_encoded};
   train::FitResult fitted = train::fit(*model, o.data.task, num_labels, train_data, data.valid.empty() ? nullptr : &valid_data,
                                        t, callbacks, checkpoint ? &checkpoint->resume : nullptr);
-  return {model_dir.string(), std::move(fitted.epochs), fitted.interrupted, fitted.early_stopped, fitted.progress.step};
+  return {model_dir.string(), std::move(fitted.epochs), fitted.interrupted, fitted.early_stopped, fitted.progress.step,
+          writer};
+}
+
+}  // namespace
+
+FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& callbacks) {
+  dist::Communicator& world = dist::world();
+  if (world.size() == 1) return fine_tune_in(world, o, callbacks);
+  // A process that stops on an error would leave the others waiting for its gradients.
+  try {
+    return fine_tune_in(world, o, callbacks);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bertcls: error (%s): %s\n", world.describe().c_str(), e.what());
+    std::fflush(stderr);
+    world.abort(1);
+    throw;  // not reached: abort() ends this process
+  }
 }
 
 }  // namespace bertcls

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <optional>
 
 #include <bertcls/error.h>
 #include "train/batching.h"
 #include "train/class_weights.h"
+#include "train/data_parallel.h"
 #include "train/grad_clip.h"
 #include "train/grad_mean.h"
 #include "train/lr_schedule.h"
@@ -40,6 +43,7 @@ void check_options(Task task, const EncodedDataset& train, const EncodedDataset*
   if (!(options.lr >= 0.0)) throw Error("lr must not be negative");
   if (options.patience < 0) throw Error("patience must not be negative");
   if (options.save_steps < 0) throw Error("save_steps must not be negative");
+  if (options.grad_shards < 1) throw Error("grad_shards must be at least 1");
   if (options.patience > 0 && !valid) throw Error("patience needs validation data (valid or valid_split)");
   check_selection_metric(options.metric, task);
 }
@@ -51,6 +55,15 @@ std::vector<float> class_weights_for(Task task, const EncodedDataset& train, int
   std::vector<int> labels;
   for (std::size_t w = 0; w < train.encoded.size(); ++w) labels.push_back(train.examples[train.encoded.example_of[w]].label);
   return balanced_class_weights(labels, num_labels);
+}
+
+// Rank 0's answer for every rank: the processes stop after the same step, or the ones
+// still training would wait for the others forever.
+bool stop_everywhere(dist::Communicator& world, bool stop) {
+  if (world.size() == 1) return stop;
+  std::vector<std::byte> flag{std::byte{stop}};
+  world.broadcast(0, flag);
+  return flag.at(0) != std::byte{0};
 }
 
 void check_resume_point(const ResumePoint& resume, const TrainingPlan& plan) {
@@ -84,12 +97,19 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
 
   FitResult result;
   TrainerProgress& p = result.progress;
+  std::unique_ptr<dist::Communicator> local_world;
   if (resume) {
     check_resume_point(*resume, plan);
     adamw.restore(resume->exp_avg, resume->exp_avg_sq, resume->progress.step);
     p = resume->progress;
   }
   const TrainerSnapshot snapshot{model, adamw, p};
+  dist::Communicator& world = options.world ? *options.world : *(local_world = dist::single_process());
+  std::optional<DataParallelBatches> parallel;
+  if (options.grad_shards > 1 || world.size() > 1) parallel.emplace(model, world, options.grad_shards, segments);
+  // Sharded, the gradient of a step is the shards' sum, not what backward() accumulated.
+  auto gradient = [&] { return parallel ? parallel->sum().values() : model.grads(); };
+  auto touched_rows = [&] { return parallel ? parallel->sum().rows() : model.workspace().touched_word_rows(); };
   model::Batch batch;
   model.zero_grad();
   // An epoch whose last step is taken but whose evaluation is not done yet still runs.
@@ -104,24 +124,33 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
     while (p.next_batch < static_cast<std::int64_t>(batches.size()) && p.step < plan.total_steps) {
       const std::int64_t b = p.next_batch++;
       const Batch& indices = batches[static_cast<std::size_t>(b)];
-      fill_batch(batch, indices, train.encoded, &train.examples, task, num_labels);
-      adamw.catch_up(model.parameters(), batch.ids);
-      model.forward(batch, {.dropout = true, .backward = true, .seed = dropout_seed(options.seed, p.batch_number++)});
-      p.epoch_loss_sum += model.loss(batch, class_weights);
-      model.backward();
+      const std::uint64_t seed = dropout_seed(options.seed, p.batch_number++);
+      if (parallel) {
+        p.epoch_loss_sum += parallel->run(indices, train.encoded, &train.examples, task, num_labels, class_weights, seed, adamw);
+      } else {
+        fill_batch(batch, indices, train.encoded, &train.examples, task, num_labels);
+        adamw.catch_up(model.parameters(), batch.ids);
+        model.forward(batch, {.dropout = true, .backward = true, .seed = seed});
+        p.epoch_loss_sum += model.loss(batch, class_weights);
+        model.backward();
+      }
       p.epoch_samples += static_cast<std::int64_t>(indices.size());
       ++p.epoch_batches;
       if (!plan.steps_after(b)) continue;
 
-      std::span<float> grads = model.grads();
-      const std::span<const std::int32_t> rows = model.workspace().touched_word_rows();
+      const std::span<float> grads = gradient();
+      const std::span<const std::int32_t> rows = touched_rows();
       if (const auto group = plan.group_size(b); group > 1) divide_by_group(grads, segments, group, rows);
       const float norm = options.max_grad_norm > 0.0f ? clip_grad_norm(grads, segments, options.max_grad_norm, rows)
                                                       : global_grad_norm(grads, segments, rows);
       // Clipping by a NaN norm made every gradient NaN, the untouched rows' zeros too.
-      if (options.max_grad_norm > 0.0f && std::isnan(norm)) model.workspace().touch_all_word_rows();
+      if (options.max_grad_norm > 0.0f && std::isnan(norm)) {
+        if (parallel) parallel->sum().touch_all_rows();
+        else model.workspace().touch_all_word_rows();
+      }
       const double lr = schedule.lr(p.step);
-      adamw.step(model.parameters(), grads, lr, model.workspace().touched_word_rows());
+      adamw.step(model.parameters(), grads, lr, touched_rows());
+      if (parallel) parallel->sum().clear();
       model.zero_grad();
       ++p.step;
       update_seconds();
@@ -136,7 +165,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
                            .lr = lr,
                            .grad_norm = norm,
                            .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)});
-      const bool stop = callbacks.stop_requested && callbacks.stop_requested();
+      const bool stop = stop_everywhere(world, callbacks.stop_requested && callbacks.stop_requested());
       const bool save = options.save_steps > 0 && p.step % options.save_steps == 0;
       const bool checkpoint = (save || stop) && callbacks.on_checkpoint;
       if (checkpoint || stop) adamw.flush(model.parameters());

@@ -21,6 +21,7 @@
 
 #include <bertcls/metrics.h>
 
+#include "dist/communicator.h"
 #include "io/dataset.h"
 #include "model/bert_classifier.h"
 #include "train/adamw.h"
@@ -45,6 +46,11 @@ struct TrainerOptions {
   WindowPooling pooling = WindowPooling::Mean;     // validation texts cut into several windows
   std::int64_t patience = 0;      // > 0: stop after this many epochs without a new best
   std::int64_t save_steps = 0;    // > 0: on_checkpoint every this many optimizer steps
+  // > 1, or a world of several processes: each batch is cut into this many shards whose
+  // gradients are summed in a fixed order (data_parallel.h), so that any number of
+  // processes up to grad_shards trains bit for bit the same model.
+  std::int64_t grad_shards = 1;
+  dist::Communicator* world = nullptr;  // null: this process alone
 };
 
 // A labelled dataset with its encodings (one or more windows per example, in order).

@@ -1,0 +1,91 @@
+#include "train/data_parallel.h"
+
+#include <string>
+
+#include <bertcls/error.h>
+#include "model/classification_loss.h"
+#include "train/evaluation.h"
+
+namespace bertcls::train {
+
+std::pair<std::size_t, std::size_t> shard_examples(std::size_t examples, std::int64_t shards, std::int64_t k) {
+  const auto S = static_cast<std::size_t>(shards), K = static_cast<std::size_t>(k);
+  return {K * examples / S, (K + 1) * examples / S};
+}
+
+std::pair<std::int64_t, std::int64_t> rank_shards(std::int64_t shards, int ranks, int rank) {
+  return {rank * shards / ranks, (rank + 1) * shards / ranks};
+}
+
+DataParallelBatches::DataParallelBatches(model::BertClassifier& model, dist::Communicator& world, std::int64_t shards,
+                                         std::span<const ParamSegment> segments)
+    : model_(model), world_(world), shards_(shards), sum_(segments, model.parameters().size()) {
+  if (shards < 1) throw Error("grad_shards must be at least 1");
+  if (shards < world.size())
+    throw Error("grad_shards " + std::to_string(shards) + " is fewer than the " + std::to_string(world.size()) +
+                " processes: every process needs at least one shard of each batch");
+}
+
+double DataParallelBatches::run(const Batch& indices, const EncodedExamples& encoded,
+                                const std::vector<io::Example>* examples, Task task, int num_labels,
+                                std::span<const float> class_weights, std::uint64_t dropout_seed, AdamW& adamw) {
+  const double loss_before = sum_.loss();
+  // The whole batch's labels give every shard the mean's denominator.
+  fill_batch(whole_, indices, encoded, examples, task, num_labels);
+  const bool integer_labels = !whole_.class_labels.empty();
+  const model::ProblemType type =
+      model_.config().problem_type.value_or(model::infer_problem_type(num_labels, integer_labels));
+  const double denominator = model::loss_denominator(type, integer_labels ? whole_.class_labels.data() : nullptr,
+                                                     class_weights.empty() ? nullptr : class_weights.data(),
+                                                     whole_.num_sequences(), num_labels);
+
+  const int rank = world_.rank(), ranks = world_.size();
+  const auto [first, last] = rank_shards(shards_, ranks, rank);
+  pending_.resize(static_cast<std::size_t>(last - first));
+  bool in_workspace = false;  // the last shard's gradient, still in the workspace
+  std::size_t encoded_shards = 0;
+  for (std::int64_t k = first; k < last; ++k) {
+    const auto [begin, end] = shard_examples(indices.size(), shards_, k);
+    if (begin == end) continue;  // a batch smaller than the shard count
+    model::PackedOrigin origin{.sequences = begin};
+    for (std::size_t i = 0; i < begin; ++i) {
+      const auto L = static_cast<std::uint64_t>(encoded.lengths[indices[i]]);
+      origin.tokens += L;
+      origin.squared_lengths += L * L;
+    }
+    const Batch shard_indices(indices.begin() + static_cast<std::ptrdiff_t>(begin),
+                              indices.begin() + static_cast<std::ptrdiff_t>(end));
+    fill_batch(shard_, shard_indices, encoded, examples, task, num_labels);
+    adamw.catch_up(model_.parameters(), shard_.ids);
+    model_.forward(shard_, {.dropout = true, .backward = true, .seed = dropout_seed, .origin = origin});
+    const double loss = model_.loss(shard_, class_weights, denominator);
+    model_.zero_grad();
+    model_.backward();
+    const std::span<const std::int32_t> rows = model_.workspace().touched_word_rows();
+    if (rank == 0) {
+      sum_.add(model_.grads(), rows, loss);  // rank 0 holds the sum its shards come after
+    } else if (k + 1 == last) {
+      in_workspace = true;
+      pending_loss_ = loss;
+    } else {
+      sum_.encode(model_.grads(), rows, loss, pending_[encoded_shards++]);
+    }
+  }
+  if (ranks == 1) return sum_.loss() - loss_before;
+
+  if (rank > 0) {
+    sum_.assign(world_.receive(rank - 1));
+    for (std::size_t i = 0; i < encoded_shards; ++i) sum_.add(pending_[i]);
+    if (in_workspace) sum_.add(model_.grads(), model_.workspace().touched_word_rows(), pending_loss_);
+  }
+  if (rank + 1 < ranks) {
+    sum_.encode(message_);
+    world_.send(rank + 1, message_);
+  }
+  if (rank + 1 == ranks) sum_.encode(message_);
+  world_.broadcast(ranks - 1, message_);
+  if (rank + 1 < ranks) sum_.assign(message_);
+  return sum_.loss() - loss_before;
+}
+
+}  // namespace bertcls::train
