@@ -15,6 +15,7 @@ packages=(
   clang libclang-rt-14-dev # libFuzzer targets
   chromium chromium-driver # the page bertcls serve serves, tested in a headless browser
   wrk curl                 # bench/serve_load.sh
+  openmpi-bin libopenmpi-dev  # data-parallel training: mpirun -np N bertcls train
 )
 
 missing=()

@@ -66,6 +66,9 @@ struct FineTuneOptions {
   // a fixed order, so every process count up to grad_shards trains the same model bit for
   // bit. 0: the checkpoint's when resuming, else one shard per process (1 alone).
   std::int64_t grad_shards = 0;
+  // ZeRO stage 1: each process keeps the AdamW moments of 1/N of the parameters; the
+  // same model bit for bit, for one broadcast of the parameters per step.
+  bool zero_optimizer = false;
 };
 
 struct FineTuneCallbacks {

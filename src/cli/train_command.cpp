@@ -130,6 +130,8 @@ void add_train_command(CLI::App& app) {
                   "Cut each batch into this many shards summed in a fixed order: runs under mpirun -np N give the "
                   "same model for every N up to it (0: one per process, or the checkpoint's on --resume)")
       ->capture_default_str();
+  cmd->add_flag("--zero-optimizer", r.zero_optimizer,
+                "ZeRO stage 1: each process keeps the optimizer state of 1/N of the parameters (same results)");
   cmd->add_option("--log-every", r.log_every, "Optimizer steps between progress lines and metrics.jsonl records")
       ->capture_default_str();
   cmd->callback([o, cmd] { run_train(*o, *cmd); });

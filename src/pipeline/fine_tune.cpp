@@ -162,7 +162,11 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   std::optional<train::LoadedCheckpoint> checkpoint;
   if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
   t.grad_shards = grad_shards(o, checkpoint, world.size());
+  if (t.grad_shards < world.size())
+    throw Error("grad_shards " + std::to_string(t.grad_shards) + " is fewer than the " + std::to_string(world.size()) +
+                " processes: every process needs at least one shard of each batch (--grad-shards)");
   t.world = &world;
+  t.zero_optimizer = o.zero_optimizer;
   if (world.size() > 1)
     say("data-parallel over " + std::to_string(world.size()) + " processes, each batch in " +
         std::to_string(t.grad_shards) + " shards" +

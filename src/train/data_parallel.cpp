@@ -28,7 +28,7 @@ DataParallelBatches::DataParallelBatches(model::BertClassifier& model, dist::Com
 
 double DataParallelBatches::run(const Batch& indices, const EncodedExamples& encoded,
                                 const std::vector<io::Example>* examples, Task task, int num_labels,
-                                std::span<const float> class_weights, std::uint64_t dropout_seed, AdamW& adamw) {
+                                std::span<const float> class_weights, std::uint64_t dropout_seed, TrainerAdamW& adamw) {
   const double loss_before = sum_.loss();
   // The whole batch's labels give every shard the mean's denominator.
   fill_batch(whole_, indices, encoded, examples, task, num_labels);

@@ -32,6 +32,7 @@
 #include "train/batching.h"
 #include "train/encoded_examples.h"
 #include "train/gradient_sum.h"
+#include "train/trainer_adamw.h"
 
 namespace bertcls::train {
 
@@ -52,7 +53,7 @@ class DataParallelBatches {
   // the same sum. Returns the batch's loss. Rows the shards read are caught up in `adamw`
   // first. `examples` may be null only for tasks whose labels are in the encodings.
   double run(const Batch& indices, const EncodedExamples& encoded, const std::vector<io::Example>* examples, Task task,
-             int num_labels, std::span<const float> class_weights, std::uint64_t dropout_seed, AdamW& adamw);
+             int num_labels, std::span<const float> class_weights, std::uint64_t dropout_seed, TrainerAdamW& adamw);
 
   // The gradient summed since the last clear(): the step's, after the last batch of its group.
   GradientSum& sum() { return sum_; }

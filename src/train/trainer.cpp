@@ -10,6 +10,7 @@
 #include "train/batching.h"
 #include "train/class_weights.h"
 #include "train/data_parallel.h"
+#include "train/trainer_adamw.h"
 #include "train/grad_clip.h"
 #include "train/grad_mean.h"
 #include "train/lr_schedule.h"
@@ -93,18 +94,17 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
                                            .warmup_ratio = options.warmup_ratio});
   const LinearWarmupSchedule schedule{options.lr, plan.warmup_steps, plan.total_steps};
   const std::vector<ParamSegment> segments = segments_of(model);
-  AdamW adamw(segments, options.adamw);
+  std::unique_ptr<dist::Communicator> local_world;
+  dist::Communicator& world = options.world ? *options.world : *(local_world = dist::single_process());
+  TrainerAdamW adamw(segments, model.parameters().size(), options.adamw, world, options.zero_optimizer);
 
   FitResult result;
   TrainerProgress& p = result.progress;
-  std::unique_ptr<dist::Communicator> local_world;
   if (resume) {
     check_resume_point(*resume, plan);
     adamw.restore(resume->exp_avg, resume->exp_avg_sq, resume->progress.step);
     p = resume->progress;
   }
-  const TrainerSnapshot snapshot{model, adamw, p};
-  dist::Communicator& world = options.world ? *options.world : *(local_world = dist::single_process());
   std::optional<DataParallelBatches> parallel;
   if (options.grad_shards > 1 || world.size() > 1) parallel.emplace(model, world, options.grad_shards, segments);
   // Sharded, the gradient of a step is the shards' sum, not what backward() accumulated.
@@ -167,9 +167,11 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
                            .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)});
       const bool stop = stop_everywhere(world, callbacks.stop_requested && callbacks.stop_requested());
       const bool save = options.save_steps > 0 && p.step % options.save_steps == 0;
-      const bool checkpoint = (save || stop) && callbacks.on_checkpoint;
-      if (checkpoint || stop) adamw.flush(model.parameters());
-      if (checkpoint) callbacks.on_checkpoint(snapshot);
+      // Every process takes part in assembling the state (ZeRO's shares); rank 0 saves it.
+      if (save || stop) {
+        const AdamW* state = adamw.whole_state(model.parameters());
+        if (state && callbacks.on_checkpoint) callbacks.on_checkpoint({model, *state, p});
+      }
       if (stop) {
         result.interrupted = true;
         return result;

@@ -51,6 +51,9 @@ struct TrainerOptions {
   // processes up to grad_shards trains bit for bit the same model.
   std::int64_t grad_shards = 1;
   dist::Communicator* world = nullptr;  // null: this process alone
+  // ZeRO stage 1: each process keeps the optimizer moments of 1/N of the parameters
+  // (trainer_adamw.h); the same bits as without.
+  bool zero_optimizer = false;
 };
 
 // A labelled dataset with its encodings (one or more windows per example, in order).
