@@ -49,8 +49,12 @@ void add_vocab_command(CLI::App& app) {
   cmd->add_flag("--lowercase,!--no-lowercase", o.lowercase, "Lowercase texts (default: yes)");
   cmd->add_flag("--strip-accents,!--no-strip-accents", f->strip_accents, "Strip accents (default: as --lowercase)");
   cmd->add_flag("!--no-chinese-chars", o.handle_chinese_chars, "Do not split CJK ideographs into words of their own");
+  // Up to 64 values and no extra arguments: CLI11 would otherwise read "[UNK]" as a list
+  // holding UNK.
   cmd->add_option("--special-tokens", o.special_tokens, "Special tokens, first in the vocabulary")
-      ->capture_default_str();
+      ->default_str("[PAD] [UNK] [CLS] [SEP] [MASK]")
+      ->expected(1, 64)
+      ->allow_extra_args(false);
   cmd->add_option("--format", f->format, "csv, tsv, jsonl or lines (default: from each file's extension)")
       ->check(CLI::IsMember({"csv", "tsv", "jsonl", "json", "lines"}));
   cmd->add_option("--text-column", o.data.text_column, "Column (JSON field) holding the text")->capture_default_str();
