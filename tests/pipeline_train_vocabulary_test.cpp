@@ -132,7 +132,8 @@ TEST(TrainVocabulary, HuggingFaceEncodesHeldOutTextsWithTheFolderAsBertclsDoes) 
     const text::Encoding e = tok.encode(texts[i]);
     std::string ids;
     for (size_t k = 0; k < e.ids.size(); ++k) {
-      ids += (k ? " " : "") + std::to_string(e.ids[k]);
+      if (k > 0) ids += ' ';
+      ids += std::to_string(e.ids[k]);
       continuations += e.tokens[k].rfind("##", 0) == 0;
     }
     ASSERT_EQ(ids, golden[i]) << "text " << i << ": " << texts[i];
