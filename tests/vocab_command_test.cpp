@@ -44,6 +44,13 @@ TEST(VocabCommand, OptionsReachTheTrainer) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Counts A 3, b 3, C 1, d 1: C stays (code point before d), d goes; Cd is C alone.
   EXPECT_EQ(slurp(out / "vocab.txt"), "[UNK]\n[CLS]\n[SEP]\nA\nC\nb\n##b\nAb\n");
+
+  // Lowercasing strips accents unless told not to; tokenizer.json says which.
+  const fs::path accents = write_file("accents.txt", "Éa\n");
+  r = run_cli("vocab --texts '" + accents.string() + "' --out '" + out.string() + "' --no-strip-accents --size 9");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(out / "vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\né\n##a\néa\n");
+  EXPECT_NE(slurp(out / "tokenizer.json").find("\"strip_accents\": false"), std::string::npos);
 }
 
 TEST(VocabCommand, BadInputIsAClearErrorWithANonZeroExit) {
