@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   bertcls::cli::add_download_command(app);
   bertcls::cli::add_predict_command(app);
   bertcls::cli::add_serve_command(app);
+  bertcls::cli::add_vocab_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -186,13 +186,18 @@ DataFormat parse_data_format(std::string_view name) {
   throw Error("unknown data format '" + std::string(name) + "' (expected csv, tsv or jsonl)");
 }
 
-DataFormat data_format_of(const std::string& path) {
+std::optional<DataFormat> data_format_from_extension(const std::string& path) {
   const std::size_t dot = path.find_last_of("./");
   std::string ext = dot != std::string::npos && path[dot] == '.' ? path.substr(dot) : std::string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == ".csv") return DataFormat::Csv;
   if (ext == ".tsv" || ext == ".tab") return DataFormat::Tsv;
   if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") return DataFormat::Jsonl;
+  return std::nullopt;
+}
+
+DataFormat data_format_of(const std::string& path) {
+  if (std::optional<DataFormat> format = data_format_from_extension(path)) return *format;
   throw Error(path + ": cannot tell the format from the extension; pass --format csv, tsv or jsonl");
 }
 

@@ -63,6 +63,8 @@ inline constexpr std::size_t kKeptSkipReasons = 5;
 DataFormat parse_data_format(std::string_view name);
 // The format a path's extension names; throws bertcls::Error for another extension.
 DataFormat data_format_of(const std::string& path);
+// The same, nullopt for another extension.
+std::optional<DataFormat> data_format_from_extension(const std::string& path);
 
 // Reads a file. Throws bertcls::Error as described above.
 Dataset read_dataset(const std::string& path, const DatasetOptions& options);
