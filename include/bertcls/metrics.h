@@ -74,6 +74,10 @@ struct StepReport {
   double loss = 0.0;                              // mean batch loss of the epoch so far
   double lr = 0.0, grad_norm = 0.0;               // of this step (norm before clipping)
   double samples_per_second = 0.0;                // the epoch so far
+  // Data-parallel runs: this step's seconds in messages between processes (waiting for
+  // a slower one included) and the bytes this process sent; 0 for one process.
+  double communication_seconds = 0.0;
+  std::uint64_t bytes_sent = 0;
 };
 
 // An epoch of a fine-tuning run, after its validation.

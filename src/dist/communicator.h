@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -31,6 +32,11 @@ class Communicator {
   // Ends every process of the job with `code`: a process that fails must not leave the
   // others waiting for it forever.
   [[noreturn]] virtual void abort(int code) = 0;
+
+  // Totals since the start: seconds spent in the calls above (waiting included) and
+  // bytes this process sent (broadcasts count once per call at their root).
+  virtual double seconds() const = 0;
+  virtual std::uint64_t bytes_sent() const = 0;
 };
 
 // The job this process belongs to: the MPI world when launched by mpirun (or another MPI

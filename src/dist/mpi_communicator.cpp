@@ -48,10 +48,13 @@ class MpiWorld final : public Communicator {
   }
 
   void send(int to, std::span<const std::byte> message) override {
+    const Timer timer(seconds_);
     MPI_Send(message.data(), count_of(message.size()), MPI_BYTE, to, kTag, MPI_COMM_WORLD);
+    bytes_sent_ += message.size();
   }
 
   std::vector<std::byte> receive(int from) override {
+    const Timer timer(seconds_);
     MPI_Status status;
     MPI_Probe(from, kTag, MPI_COMM_WORLD, &status);
     int bytes = 0;
@@ -62,6 +65,8 @@ class MpiWorld final : public Communicator {
   }
 
   void broadcast(int root, std::vector<std::byte>& message) override {
+    const Timer timer(seconds_);
+    if (root == rank_) bytes_sent_ += message.size();
     std::uint64_t bytes = message.size();
     MPI_Bcast(&bytes, 1, MPI_UINT64_T, root, MPI_COMM_WORLD);
     message.resize(bytes);
@@ -73,8 +78,20 @@ class MpiWorld final : public Communicator {
     std::exit(code);
   }
 
+  double seconds() const override { return seconds_; }
+  std::uint64_t bytes_sent() const override { return bytes_sent_; }
+
  private:
+  // Adds the wall time of its scope to a total.
+  struct Timer {
+    double& total;
+    double start = MPI_Wtime();
+    explicit Timer(double& t) : total(t) {}
+    ~Timer() { total += MPI_Wtime() - start; }
+  };
   static constexpr int kTag = 7;
+  double seconds_ = 0.0;
+  std::uint64_t bytes_sent_ = 0;
   int rank_ = 0, size_ = 1;
   std::string host_;
 };

@@ -218,9 +218,15 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   if (writer) {
     callbacks.on_step = [&](const StepReport& r) {
       if (cb.on_step) cb.on_step(r);
-      if (o.log_every > 0 && r.step % o.log_every == 0)
-        metrics->append({{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
-                        {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}});
+      if (o.log_every > 0 && r.step % o.log_every == 0) {
+        nlohmann::ordered_json record = {{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
+                                         {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}};
+        if (world.size() > 1) {
+          record["communication_seconds"] = r.communication_seconds;
+          record["bytes_sent"] = r.bytes_sent;
+        }
+        metrics->append(record);
+      }
     };
     callbacks.on_epoch = [&](const EpochReport& r) {
       if (cb.on_epoch) cb.on_epoch(r);

@@ -112,6 +112,8 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
   auto touched_rows = [&] { return parallel ? parallel->sum().rows() : model.workspace().touched_word_rows(); };
   model::Batch batch;
   model.zero_grad();
+  double step_start_seconds = world.seconds();  // communication totals when the step began
+  std::uint64_t step_start_bytes = world.bytes_sent();
   // An epoch whose last step is taken but whose evaluation is not done yet still runs.
   for (; p.epoch < plan.epochs && (p.step < plan.total_steps || p.next_batch > 0); ++p.epoch) {
     const auto start = std::chrono::steady_clock::now();
@@ -164,7 +166,11 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
                            .loss = p.epoch_loss_sum / static_cast<double>(p.epoch_batches),
                            .lr = lr,
                            .grad_norm = norm,
-                           .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)});
+                           .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds),
+                           .communication_seconds = world.seconds() - step_start_seconds,
+                           .bytes_sent = world.bytes_sent() - step_start_bytes});
+      step_start_seconds = world.seconds();
+      step_start_bytes = world.bytes_sent();
       const bool stop = stop_everywhere(world, callbacks.stop_requested && callbacks.stop_requested());
       const bool save = options.save_steps > 0 && p.step % options.save_steps == 0;
       // Every process takes part in assembling the state (ZeRO's shares); rank 0 saves it.
