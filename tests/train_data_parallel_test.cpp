@@ -145,6 +145,34 @@ TEST(GradientSum, RejectsMalformedMessagesAndRepeatedRows) {
   EXPECT_EQ(sum.values()[4], 1.0f);
 }
 
+TEST(GradientSum, PiecesGiveWhatTheWholeGives) {
+  // The pipelined chain: a sum passed on in pieces of dense values (one straddling the
+  // rows segment), then its rows, ends as the sum passed whole.
+  const std::vector<ParamSegment> segments = segments_with_rows();
+  const std::vector<float> prefix = {1, 2, 3, 4, 5, 6, 0, 0, 7, 8, 9, 10}, own = {.5f, .5f, .5f, .5f, 0, 0, 0, 0, 1, 1, 2, 2};
+  GradientSum sender(segments, 12), whole(segments, 12), pieces(segments, 12);
+  sender.add(prefix, std::vector<std::int32_t>{0, 2}, 1.0);
+  EncodedGradient message, own_encoded;
+  sender.encode(message);
+  whole.assign(message);
+  whole.add(own, std::vector<std::int32_t>{2}, 0.5);
+  sender.encode(own, std::vector<std::int32_t>{2}, 0.5, own_encoded);
+  ASSERT_EQ(pieces.dense_size(), 6u);
+  for (std::size_t lo = 0; lo < 6; lo += 3) {  // [0, 3) and [3, 6): the second spans values 3 and 10, 11
+    sender.encode_dense(lo, lo + 3, message);
+    pieces.assign_dense(lo, message);
+    pieces.add_dense(lo, lo + 3, own_encoded);
+  }
+  sender.encode_rows(message);
+  pieces.assign_rows(message);
+  pieces.add_rows(own_encoded);
+  EXPECT_EQ(std::vector<float>(pieces.values().begin(), pieces.values().end()),
+            std::vector<float>(whole.values().begin(), whole.values().end()));
+  EXPECT_EQ(std::vector<std::int32_t>(pieces.rows().begin(), pieces.rows().end()), (std::vector<std::int32_t>{0, 2}));
+  EXPECT_EQ(pieces.loss(), 1.5);
+  EXPECT_THROW(pieces.encode_dense(4, 7, message), Error);
+}
+
 TEST(DataParallel, ShardsAndRanksSplitAsDocumented) {
   EXPECT_EQ(shard_examples(16, 6, 0), (std::pair<std::size_t, std::size_t>{0, 2}));
   EXPECT_EQ(shard_examples(16, 6, 5), (std::pair<std::size_t, std::size_t>{13, 16}));

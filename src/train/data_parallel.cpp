@@ -1,5 +1,6 @@
 #include "train/data_parallel.h"
 
+#include <algorithm>
 #include <string>
 
 #include <bertcls/error.h>
@@ -7,6 +8,13 @@
 #include "train/evaluation.h"
 
 namespace bertcls::train {
+namespace {
+
+// 4 MB: small enough that the chain's pipeline fills at once (bert-base sends 86 of
+// them), large enough that a message's latency is lost in its transfer time.
+constexpr std::size_t kPieceValues = std::size_t{1} << 20;
+
+}  // namespace
 
 std::pair<std::size_t, std::size_t> shard_examples(std::size_t examples, std::int64_t shards, std::int64_t k) {
   const auto S = static_cast<std::size_t>(shards), K = static_cast<std::size_t>(k);
@@ -73,13 +81,29 @@ double DataParallelBatches::run(const Batch& indices, const EncodedExamples& enc
   }
   if (ranks == 1) return sum_.loss() - loss_before;
 
+  // The chain, pipelined: the values outside the word embeddings travel in pieces, so
+  // that rank r + 1 adds its shards to one piece while rank r works on the next; then the
+  // touched rows and the loss. Each element still gets the same additions in the same order.
+  const std::size_t dense = sum_.dense_size();
+  for (std::size_t lo = 0; lo < dense; lo += kPieceValues) {
+    const std::size_t hi = std::min(dense, lo + kPieceValues);
+    if (rank > 0) {
+      sum_.assign_dense(lo, world_.receive(rank - 1));
+      for (std::size_t i = 0; i < encoded_shards; ++i) sum_.add_dense(lo, hi, pending_[i]);
+      if (in_workspace) sum_.add_dense(lo, hi, model_.grads());
+    }
+    if (rank + 1 < ranks) {
+      sum_.encode_dense(lo, hi, message_);
+      world_.send(rank + 1, message_);
+    }
+  }
   if (rank > 0) {
-    sum_.assign(world_.receive(rank - 1));
-    for (std::size_t i = 0; i < encoded_shards; ++i) sum_.add(pending_[i]);
-    if (in_workspace) sum_.add(model_.grads(), model_.workspace().touched_word_rows(), pending_loss_);
+    sum_.assign_rows(world_.receive(rank - 1));
+    for (std::size_t i = 0; i < encoded_shards; ++i) sum_.add_rows(pending_[i]);
+    if (in_workspace) sum_.add_rows(model_.grads(), model_.workspace().touched_word_rows(), pending_loss_);
   }
   if (rank + 1 < ranks) {
-    sum_.encode(message_);
+    sum_.encode_rows(message_);
     world_.send(rank + 1, message_);
   }
   if (rank + 1 == ranks) sum_.encode(message_);

@@ -12,9 +12,11 @@
 // 3 ... processes give bit-identical losses, gradients and weights (while N <= S).
 // MPI_Allreduce would not: its summation order changes with N and the algorithm.
 //
-// The chain costs one gradient hop per rank per batch, sequentially, plus a broadcast;
-// ranks compute their shards in parallel beforehand (keeping all but the last encoded,
-// since they can only be added once the lower ranks' sum has arrived).
+// The chain is pipelined: the sum travels in 4 MB pieces, rank r passing one on while
+// rank r + 1 adds to the previous, so a batch costs about two transfers of the gradient
+// (the chain, then the broadcast) plus N - 1 pieces' latency, as a ring all-reduce does.
+// Ranks compute their shards in parallel beforehand, keeping all but the last encoded:
+// they can only be added once the lower ranks' sum has arrived.
 #pragma once
 
 #include <cstddef>

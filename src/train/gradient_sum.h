@@ -30,7 +30,8 @@ class GradientSum {
   void add(std::span<const float> grads, std::span<const std::int32_t> touched_rows, double loss);
   // The same for a gradient in wire form.
   void add(const EncodedGradient& encoded);
-  // Becomes exactly what `encoded` holds (a sum another process sent).
+  // Becomes exactly what `encoded` holds (a sum another process sent). Throws
+  // bertcls::Error for a message that does not fit, and the sum is then undefined.
   void assign(const EncodedGradient& encoded);
   // Back to +0 everywhere, rows() empty, loss 0.
   void clear();
@@ -41,6 +42,19 @@ class GradientSum {
   void encode(std::span<const float> grads, std::span<const std::int32_t> touched_rows, double loss,
               EncodedGradient& out) const;
   void encode(EncodedGradient& out) const { encode(values_, rows_, loss_, out); }
+
+  // The same in pieces, for a chain that passes a sum on while it is still adding to it:
+  // ranges [lo, hi) of the `dense_size()` values outside the rows segment (in buffer
+  // order), then the rows with the loss. A piece of dense values is plain floats.
+  std::size_t dense_size() const { return values_.size() - row_count_ * row_size_; }
+  void encode_dense(std::size_t lo, std::size_t hi, EncodedGradient& out) const;
+  void assign_dense(std::size_t lo, const EncodedGradient& piece);
+  void add_dense(std::size_t lo, std::size_t hi, std::span<const float> grads);
+  void add_dense(std::size_t lo, std::size_t hi, const EncodedGradient& encoded);  // a whole encode()
+  void encode_rows(EncodedGradient& out) const;
+  void assign_rows(const EncodedGradient& piece);
+  void add_rows(std::span<const float> grads, std::span<const std::int32_t> touched_rows, double loss);
+  void add_rows(const EncodedGradient& encoded);  // a whole encode()
 
   std::span<float> values() { return values_; }
   std::span<const std::int32_t> rows() const { return rows_; }
@@ -53,9 +67,12 @@ class GradientSum {
     const float* row_values;
     double loss;
   };
-  Decoded decode(const EncodedGradient& encoded) const;
-  void add_rows(std::span<const std::int32_t> rows, const float* values, std::size_t stride);
-  std::size_t dense_size() const { return values_.size() - row_count_ * row_size_; }
+  Decoded decode(const EncodedGradient& encoded, bool with_dense) const;
+  void add_row_values(std::span<const std::int32_t> rows, const float* values, std::size_t stride);
+  void copy_rows(const Decoded& d);
+  // Calls f(value index, dense index, count) for the one or two runs of [lo, hi).
+  template <typename F>
+  void for_dense(std::size_t lo, std::size_t hi, F f) const;
 
   std::vector<float> values_;
   std::size_t row_offset_ = 0, row_count_ = 0, row_size_ = 0;  // the rows segment; row_size_ 0: none
