@@ -15,6 +15,7 @@ unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 export OMP_WAIT_POLICY=PASSIVE OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 cat "$here"/data/rutweetcorp/extra.csv > "$work/train.csv"
+model=()
 
 run() {  # run NAME PRESET STEPS PROCESSES THREADS SHARDS -> "samples/s comm_s_per_step bytes_per_step"
   local name=$1 preset=$2 steps=$3 n=$4 threads=$5 shards=$6
@@ -38,14 +39,38 @@ print(f"{sps:.2f} {comm:.4f} {sent:.0f}")
 PY
 }
 
-printf '%-10s %-24s %10s %10s %12s\n' shape run samples/s ratio "comm s/step"
+printf '%-18s %-24s %10s %7s %12s %14s\n' shape run samples/s ratio "comm s/step" "bytes/step"
 for shape in rubert-tiny2:40 bert-base-uncased:4; do
   preset=${shape%%:*} steps=${shape##*:}
   read -r base _ _ < <(run "$preset-1x2" "$preset" "$steps" 1 2 1)
   read -r sharded _ _ < <(run "$preset-1x2-s2" "$preset" "$steps" 1 2 2)
   read -r dp comm sent < <(run "$preset-2x1" "$preset" "$steps" 2 1 2)
-  printf '%-10s %-24s %10s %10s %12s\n' "$preset" "1 process x 2 threads" "$base" 1.00 -
-  printf '%-10s %-24s %10s %10.2f %12s\n' "$preset" "same, 2 shards" "$sharded" "$(echo "$sharded / $base" | bc -l)" -
-  printf '%-10s %-24s %10s %10.2f %12s  (%s bytes sent by rank 0 per step)\n' "$preset" "2 processes x 1 thread" "$dp" \
-    "$(echo "$dp / $base" | bc -l)" "$comm" "$sent"
+  printf '%-18s %-24s %10s %7s %12s %14s\n' "$preset" "1 process x 2 threads" "$base" 1.00 - -
+  printf '%-18s %-24s %10s %7.2f %12s %14s\n' "$preset" "same, 2 shards" "$sharded" "$(echo "$sharded / $base" | bc -l)" - -
+  printf '%-18s %-24s %10s %7.2f %12s %14s\n' "$preset" "2 processes x 1 thread" "$dp" "$(echo "$dp / $base" | bc -l)" \
+    "$comm" "$sent"
+  model+=("$preset $base $sent")
 done
+
+# The model of bench/README.md: machines like this one (their samples/s measured above, one
+# process each), the gradient's bytes per batch as rank 0 sent them, the chain pipelined
+# in 1 MB pieces, then a pipelined broadcast; no overlap with compute.
+python3 - "${model[@]}" <<'PY'
+import math, sys
+print("\nmodel: global batch for 80% efficiency (compute >= 4 x communication per step)")
+print(f"{'shape':18} {'machines':>8} {'link':>9} {'comm s/step':>12} {'global batch':>13}")
+for entry in sys.argv[1:]:
+    shape, rate, size = entry.split()
+    rate, size = float(rate), float(size)
+    piece = 1 << 20
+    for machines in (8, 64):
+        for gbit, latency in ((10, 30e-6), (100, 10e-6)):
+            bandwidth = gbit * 1e9 / 8
+            hop = piece / bandwidth + latency
+            pieces = math.ceil(size / piece)
+            chain = (pieces + machines - 2) * hop
+            broadcast = size / bandwidth + math.ceil(math.log2(machines)) * hop
+            comm = chain + broadcast
+            batch = 4 * machines * rate * comm
+            print(f"{shape:18} {machines:8} {gbit:6} Gb {comm:12.3f} {batch:13.0f}")
+PY

@@ -12,7 +12,7 @@
 // 3 ... processes give bit-identical losses, gradients and weights (while N <= S).
 // MPI_Allreduce would not: its summation order changes with N and the algorithm.
 //
-// The chain is pipelined: the sum travels in 4 MB pieces, rank r passing one on while
+// The chain is pipelined: the sum travels in 1 MB pieces, rank r passing one on while
 // rank r + 1 adds to the previous, so a batch costs about two transfers of the gradient
 // (the chain, then the broadcast) plus N - 1 pieces' latency, as a ring all-reduce does.
 // Ranks compute their shards in parallel beforehand, keeping all but the last encoded:
