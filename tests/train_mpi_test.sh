@@ -27,11 +27,15 @@ base=(train --preset "$work/preset" --train train.csv --valid valid.csv --batch-
 args=("${base[@]}" --epochs 2 --grad-shards 6)
 
 losses() { grep -o '"train_loss":[^,]*' "$1/metrics.jsonl"; }
+# Epoch records but their speed: train loss, validation loss and metrics, best.
+epochs() { grep '"event":"epoch"' "$1/metrics.jsonl" | sed 's/"samples_per_second":[^,]*,//'; }
 fail() { echo "FAIL: $*"; exit 1; }
 same_run() {  # same_run REFERENCE OTHER: byte-identical weights, identical losses
   cmp -s "$1/model/model.safetensors" "$2/model/model.safetensors" || fail "$2's weights differ from $1's"
   [[ $(losses "$1") == $(losses "$2") ]] || fail "$2's losses differ from $1's"
   [[ $(losses "$1" | wc -l) -gt 10 ]] || fail "$1 logged too few losses"
+  [[ $(epochs "$1") == $(epochs "$2") ]] || fail "$2's validation differs from $1's"
+  [[ $(epochs "$1") == *valid_f1_macro* ]] || fail "$1 has no validation metrics"
   echo "ok: $2 = $1"
 }
 

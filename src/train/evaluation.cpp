@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include <bertcls/error.h>
 
@@ -50,6 +51,31 @@ void append_targets(const io::Example& ex, Task task, int num_labels, std::vecto
   }
 }
 
+// Each process's batches' logits to every other: one broadcast per process, its
+// batches' rows in batch order.
+void share_batch_logits(dist::Communicator& world, const std::vector<Batch>& batches, std::size_t k,
+                        std::vector<float>& window_logits) {
+  const auto ranks = static_cast<std::size_t>(world.size());
+  for (std::size_t r = 0; r < ranks; ++r) {
+    std::vector<std::byte> message;
+    if (r == static_cast<std::size_t>(world.rank()))
+      for (std::size_t i = r; i < batches.size(); i += ranks)
+        for (std::size_t w : batches[i]) {
+          const auto* row = reinterpret_cast<const std::byte*>(window_logits.data() + w * k);
+          message.insert(message.end(), row, row + k * sizeof(float));
+        }
+    world.broadcast(static_cast<int>(r), message);
+    if (r == static_cast<std::size_t>(world.rank())) continue;
+    std::size_t at = 0;
+    for (std::size_t i = r; i < batches.size(); i += ranks)
+      for (std::size_t w : batches[i]) {
+        if (at + k * sizeof(float) > message.size()) throw Error("evaluate: process " + std::to_string(r) + " sent too few logits");
+        std::memcpy(window_logits.data() + w * k, message.data() + at, k * sizeof(float));
+        at += k * sizeof(float);
+      }
+  }
+}
+
 }  // namespace
 
 void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples& encoded,
@@ -63,18 +89,23 @@ void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples
 }
 
 std::vector<float> predict_logits(const model::BertWeights& weights, model::BertWorkspace& workspace,
-                                  const EncodedExamples& encoded, std::size_t batch_size, WindowPooling pooling) {
+                                  const EncodedExamples& encoded, std::size_t batch_size, WindowPooling pooling,
+                                  dist::Communicator* world) {
   const auto k = static_cast<std::size_t>(weights.config().num_labels);
   const std::size_t W = encoded.size(), N = encoded.examples;
   const bool one_window_each = W == N;
   std::vector<float> window_logits(W * k);
+  const std::vector<Batch> batches = make_eval_batches(encoded.lengths, batch_size);
+  const std::size_t ranks = world ? static_cast<std::size_t>(world->size()) : 1;
+  const std::size_t rank = world ? static_cast<std::size_t>(world->rank()) : 0;
   model::Batch batch;
-  for (const Batch& indices : make_eval_batches(encoded.lengths, batch_size)) {
-    fill_batch(batch, indices, encoded, nullptr, Task::SingleLabel, 0);
+  for (std::size_t i = rank; i < batches.size(); i += ranks) {
+    fill_batch(batch, batches[i], encoded, nullptr, Task::SingleLabel, 0);
     const std::span<const float> out = workspace.forward(weights, batch);
-    for (std::size_t b = 0; b < indices.size(); ++b)
-      std::copy_n(out.data() + b * k, k, window_logits.data() + indices[b] * k);
+    for (std::size_t b = 0; b < batches[i].size(); ++b)
+      std::copy_n(out.data() + b * k, k, window_logits.data() + batches[i][b] * k);
   }
+  if (ranks > 1) share_batch_logits(*world, batches, k, window_logits);
   if (one_window_each) return window_logits;
 
   // Windows of one example are adjacent (example_of ascends).
@@ -140,9 +171,9 @@ EvalResult score_logits(std::span<const float> logits, const std::vector<io::Exa
 
 EvalResult evaluate(const model::BertWeights& weights, model::BertWorkspace& workspace,
                     const std::vector<io::Example>& examples, const EncodedExamples& encoded, Task task,
-                    std::size_t batch_size, WindowPooling pooling) {
+                    std::size_t batch_size, WindowPooling pooling, dist::Communicator* world) {
   if (examples.size() != encoded.examples) throw Error("evaluate: examples and encodings differ in number");
-  return score_logits(predict_logits(weights, workspace, encoded, batch_size, pooling), examples, task,
+  return score_logits(predict_logits(weights, workspace, encoded, batch_size, pooling, world), examples, task,
                       weights.config().num_labels);
 }
 

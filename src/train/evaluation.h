@@ -10,6 +10,7 @@
 
 #include <bertcls/metrics.h>
 
+#include "dist/communicator.h"
 #include "io/dataset.h"
 #include "model/batch.h"
 #include "model/bert_weights.h"
@@ -37,9 +38,12 @@ void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples
 
 // Logits [N, K] of the N examples in input order: windows run in length-sorted batches
 // of batch_size (no dropout, no gradients), then each example's windows are pooled.
+// With a world of several processes (each calling it with the same weights and data),
+// process r runs batches r, r + N, ... and every process gets all the logits: the same
+// batches as one process runs, so the same bits.
 std::vector<float> predict_logits(const model::BertWeights& weights, model::BertWorkspace& workspace,
                                   const EncodedExamples& encoded, std::size_t batch_size,
-                                  WindowPooling pooling = WindowPooling::Mean);
+                                  WindowPooling pooling = WindowPooling::Mean, dist::Communicator* world = nullptr);
 
 // Loss and metrics of per-example logits [N, K] against the examples' labels, by the
 // task's head (cross-entropy, BCE with a label on above logit 0, MSE).
@@ -48,7 +52,8 @@ EvalResult score_logits(std::span<const float> logits, const std::vector<io::Exa
 // predict_logits then score_logits; prepare_head must agree with the task.
 EvalResult evaluate(const model::BertWeights& weights, model::BertWorkspace& workspace,
                     const std::vector<io::Example>& examples, const EncodedExamples& encoded, Task task,
-                    std::size_t batch_size, WindowPooling pooling = WindowPooling::Mean);
+                    std::size_t batch_size, WindowPooling pooling = WindowPooling::Mean,
+                    dist::Communicator* world = nullptr);
 
 // "auto", "accuracy", "f1_macro" or "loss"; throws bertcls::Error naming metric.
 SelectionMetric parse_selection_metric(std::string_view name);

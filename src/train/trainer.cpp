@@ -195,7 +195,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
     report.samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, report.seconds);
     if (valid)
       report.valid = evaluate(model.weights(), model.workspace(), valid->examples, valid->encoded, task,
-                              options.batch_size, options.pooling);
+                              options.batch_size, options.pooling, world.size() > 1 ? &world : nullptr);
     const double score = report.valid ? report.valid->score(options.metric) : static_cast<double>(report.epoch);
     report.best = !p.best_score || score > *p.best_score;
     if (report.best) {
