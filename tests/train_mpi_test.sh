@@ -13,7 +13,8 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 # plain run does. Root in a container needs the three OMPI_ variables (README).
 export OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
-mpi() { local n=$1; shift; mpirun --oversubscribe --bind-to none -np "$n" "$bertcls" "$@"; }
+launch=(mpirun --oversubscribe --bind-to none)
+mpi() { local n=$1; shift; "${launch[@]}" -np "$n" "$bertcls" "$@"; }
 
 # A small preset with rubert-tiny2's vocabulary, so that every run takes seconds.
 mkdir preset && cp "$source"/data/rubert-tiny2/*.json "$source"/data/rubert-tiny2/vocab.txt preset/
@@ -63,8 +64,8 @@ long=("${base[@]}" --grad-shards 6 --epochs 4 --save-steps 5)
 "$bertcls" "${long[@]}" --out long-one >/dev/null 2>&1 || fail "the plain long run failed"
 mpi 2 "${long[@]}" --out killed >killed.log 2>&1 &
 job=$!
-for _ in $(seq 600); do [[ -d killed/checkpoint-20 ]] && break; sleep 0.05; done
-[[ -d killed/checkpoint-20 ]] || fail "no checkpoint-20 appeared"
+for _ in $(seq 1500); do compgen -G "killed/checkpoint-*" >/dev/null && break; sleep 0.02; done
+compgen -G "killed/checkpoint-*" >/dev/null || fail "no checkpoint appeared"
 victim=$(pgrep -f -- "^$bertcls train .*--out killed" | tail -1 || true)
 [[ -n $victim ]] || fail "no process of the job to kill"
 kill -9 "$victim"
@@ -77,4 +78,14 @@ pgrep -f -- "^$bertcls train .*--out killed" >/dev/null && fail "processes of th
 mpi 3 "${long[@]}" --out killed --resume killed >resumed.log 2>&1 || { cat resumed.log; fail "resume failed"; }
 grep -q "resuming from" resumed.log || fail "did not resume"
 same_run long-one killed
+# Ctrl-C on mpirun: it passes SIGTERM to every process, rank 0 decides for all, a
+# checkpoint is written; one process alone then finishes the run as it would have ended.
+"${launch[@]}" -np 3 "$bertcls" "${long[@]}" --out stopped >stopped.log 2>&1 &  # $! is mpirun
+job=$!
+for _ in $(seq 600); do compgen -G "stopped/checkpoint-*" >/dev/null && break; sleep 0.02; done
+kill -INT $job
+if wait $job; then fail "an interrupted job exited 0"; fi
+grep -q "interrupted at step" stopped.log || { cat stopped.log; fail "no interruption message"; }
+"$bertcls" "${long[@]}" --out stopped --resume stopped >resumed-one.log 2>&1 || { cat resumed-one.log; fail "resume failed"; }
+same_run long-one stopped
 echo "PASS"
