@@ -174,18 +174,20 @@ TEST(GradientSum, PiecesGiveWhatTheWholeGives) {
 }
 
 TEST(DataParallel, ShardsAndRanksSplitAsDocumented) {
-  EXPECT_EQ(shard_examples(16, 6, 0), (std::pair<std::size_t, std::size_t>{0, 2}));
-  EXPECT_EQ(shard_examples(16, 6, 5), (std::pair<std::size_t, std::size_t>{13, 16}));
-  EXPECT_EQ(shard_examples(2, 6, 0), (std::pair<std::size_t, std::size_t>{0, 0}));  // a short last batch
+  // Example i is in shard i mod S in every batch; rank r of N runs shards [rS/N, (r+1)S/N).
+  EXPECT_EQ(shard_of(0, 6), 0);
+  EXPECT_EQ(shard_of(13, 6), 1);
+  EXPECT_EQ(shard_of(13, 1), 0);
   EXPECT_EQ(rank_shards(6, 4, 0), (std::pair<std::int64_t, std::int64_t>{0, 1}));
   EXPECT_EQ(rank_shards(6, 4, 3), (std::pair<std::int64_t, std::int64_t>{4, 6}));
-  std::size_t covered = 0;
-  for (std::int64_t k = 0; k < 6; ++k) {
-    const auto [begin, end] = shard_examples(16, 6, k);
-    EXPECT_EQ(begin, covered);
-    covered = end;
+  std::int64_t covered = 0;
+  for (int r = 0; r < 4; ++r) {
+    const auto [first, last] = rank_shards(6, 4, r);
+    EXPECT_EQ(first, covered);
+    EXPECT_LT(first, last);  // with N <= S every rank has a shard
+    covered = last;
   }
-  EXPECT_EQ(covered, 16u);
+  EXPECT_EQ(covered, 6);
 }
 
 }  // namespace

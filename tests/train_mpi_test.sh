@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Data-parallel fine-tuning under mpirun (ctest train_mpi, in builds with MPI): 1, 2 and 3
 # processes train byte-identical models with identical losses (plain, with gradient
-# accumulation, with ZeRO-1); a killed process ends the whole job with a non-zero exit and
+# accumulation, with ZeRO-1, with --shard-data); a killed process ends the whole job with a non-zero exit and
 # leaves the last checkpoint intact; the run then resumes with another process count and
 # ends where the uninterrupted run ends.
 # Usage: train_mpi_test.sh BERTCLS SOURCE_DIR WORK_DIR
@@ -54,6 +54,10 @@ mpi 2 "${args[@]}" --zero-optimizer --out zero-np2 >/dev/null 2>&1 || fail "mpir
 mpi 3 "${args[@]}" --zero-optimizer --out zero-np3 >/dev/null 2>&1 || fail "mpirun -np 3 with --zero-optimizer failed"
 same_run one zero-np2
 same_run one zero-np3
+
+# --shard-data: each process keeps only the texts it trains; the same model.
+mpi 3 "${args[@]}" --shard-data --out shard-data-np3 >/dev/null 2>&1 || fail "mpirun with --shard-data failed"
+same_run one shard-data-np3
 
 # More shards than processes is required: each process trains at least one.
 if mpi 2 "${base[@]}" --max-steps 1 --grad-shards 1 --out too-few >too-few.log 2>&1; then fail "2 processes ran 1 shard"; fi

@@ -69,6 +69,9 @@ struct FineTuneOptions {
   // ZeRO stage 1: each process keeps the AdamW moments of 1/N of the parameters; the
   // same model bit for bit, for one broadcast of the parameters per step.
   bool zero_optimizer = false;
+  // Data-parallel: each process keeps only the texts it trains (example i goes to shard
+  // i mod grad_shards); the same model. Needs valid_file and one window per text.
+  bool shard_data = false;
 };
 
 struct FineTuneCallbacks {

@@ -132,6 +132,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--zero-optimizer", r.zero_optimizer,
                 "ZeRO stage 1: each process keeps the optimizer state of 1/N of the parameters (same results)");
+  cmd->add_flag("--shard-data", r.shard_data,
+                "Each process keeps only the training texts it trains (needs --valid; same results)");
   cmd->add_option("--log-every", r.log_every, "Optimizer steps between progress lines and metrics.jsonl records")
       ->capture_default_str();
   cmd->callback([o, cmd] { run_train(*o, *cmd); });

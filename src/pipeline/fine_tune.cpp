@@ -3,6 +3,7 @@
 #include <bertcls/fine_tune.h>
 
 #include <algorithm>
+#include <numeric>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "hf/hub_download.h"
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
+#include "pipeline/sharded_data.h"
 #include "pipeline/text_encoder.h"
 #include "pipeline/training_data.h"
 #include "train/adamw.h"
@@ -33,7 +35,7 @@ nlohmann::json run_fingerprint(const FineTuneOptions& o, const train::TrainerOpt
           {"labels", labels},
           {"parameters", parameters},
           {"train_examples", train_encoded.examples},
-          {"train_tokens", train_encoded.ids.size()},
+          {"train_tokens", std::accumulate(train_encoded.lengths.begin(), train_encoded.lengths.end(), std::size_t{0})},
           {"valid_examples", valid_encoded.examples},
           {"valid_tokens", valid_encoded.ids.size()},
           {"max_length", max_length},
@@ -154,14 +156,20 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   auto say = [&](const std::string& line) { if (cb.on_message) cb.on_message(line); };
   if (o.out.empty()) throw Error("fine-tune: no output folder");
   if (o.train_files.empty()) throw Error("fine-tune: no training data");
-  const pipeline::TrainingData data = pipeline::read_training_data(o.train_files, o.valid_file, o.valid_split, o.data, o.seed, say);
-  const int num_labels = static_cast<int>(data.labels.size());
   train::TrainerOptions t = trainer_options(o, cb);
-
-  const fs::path source = o.model.empty() ? preset_folder(o) : hf::resolve_model(o.model, hf::HubSettings::from_environment());
   std::optional<train::LoadedCheckpoint> checkpoint;
   if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
   t.grad_shards = grad_shards(o, checkpoint, world.size());
+  if (o.shard_data && o.valid_file.empty())
+    throw Error("--shard-data needs --valid FILE: every process evaluates on it, while a split would be held out of "
+                "texts that only some processes keep");
+  if (o.shard_data && o.text.long_texts == LongTexts::Chunk)
+    throw Error("--shard-data needs one window per text: use --long-texts truncate");
+  pipeline::TrainingData data = pipeline::read_training_data(o.train_files, o.valid_file, o.valid_split, o.data, o.seed, say);
+  if (o.shard_data) pipeline::drop_others_texts(data.train, t.grad_shards, world);
+  const int num_labels = static_cast<int>(data.labels.size());
+
+  const fs::path source = o.model.empty() ? preset_folder(o) : hf::resolve_model(o.model, hf::HubSettings::from_environment());
   if (t.grad_shards < world.size())
     throw Error("grad_shards " + std::to_string(t.grad_shards) + " is fewer than the " + std::to_string(world.size()) +
                 " processes: every process needs at least one shard of each batch (--grad-shards)");
@@ -192,7 +200,8 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   // The encoder's tokenizer is also the one saved with every model folder.
   const pipeline::TextEncoder encoder(text::Tokenizer::from_directory(source),
                                       static_cast<std::size_t>(model->config().max_sequence_length()), o.text);
-  const train::EncodedExamples train_encoded = encoder.encode(data.train, data.train_name);
+  train::EncodedExamples train_encoded = encoder.encode(data.train, data.train_name);
+  if (o.shard_data) pipeline::share_lengths(train_encoded, t.grad_shards, world);
   const train::EncodedExamples valid_encoded = encoder.encode(data.valid, data.valid_name);
   say(std::to_string(data.train.size()) + " training and " + std::to_string(data.valid.size()) + " validation examples, " +
       std::to_string(num_labels) + " labels, max length " + std::to_string(encoder.max_length()) +

@@ -4,7 +4,6 @@
 #include <string>
 
 #include <bertcls/error.h>
-#include "model/classification_loss.h"
 #include "train/evaluation.h"
 
 namespace bertcls::train {
@@ -17,10 +16,24 @@ constexpr std::size_t kPieceValues = std::size_t{1} << 18;
 
 }  // namespace
 
-std::pair<std::size_t, std::size_t> shard_examples(std::size_t examples, std::int64_t shards, std::int64_t k) {
-  const auto S = static_cast<std::size_t>(shards), K = static_cast<std::size_t>(k);
-  return {K * examples / S, (K + 1) * examples / S};
+namespace {
+
+// What the whole batch's mean divides by (model::loss_denominator), from the examples'
+// labels in the batch's shard order.
+double batch_denominator(const Batch& ordered, const EncodedExamples& encoded, const std::vector<io::Example>& examples,
+                         Task task, int num_labels, std::span<const float> class_weights) {
+  if (task != Task::SingleLabel) return static_cast<double>(ordered.size()) * num_labels;
+  double sum = 0.0;
+  for (std::size_t w : ordered) {
+    const int label = examples[encoded.example_of[w]].label;
+    if (label < 0 || label >= num_labels) throw Error("batch: class label " + std::to_string(label) + " is outside 0.." +
+                                                      std::to_string(num_labels - 1));
+    sum += class_weights.empty() ? 1.0 : class_weights[static_cast<std::size_t>(label)];
+  }
+  return sum;
 }
+
+}  // namespace
 
 std::pair<std::int64_t, std::int64_t> rank_shards(std::int64_t shards, int ranks, int rank) {
   return {rank * shards / ranks, (rank + 1) * shards / ranks};
@@ -36,35 +49,37 @@ DataParallelBatches::DataParallelBatches(model::BertClassifier& model, dist::Com
 }
 
 double DataParallelBatches::run(const Batch& indices, const EncodedExamples& encoded,
-                                const std::vector<io::Example>* examples, Task task, int num_labels,
+                                const std::vector<io::Example>& examples, Task task, int num_labels,
                                 std::span<const float> class_weights, std::uint64_t dropout_seed, TrainerAdamW& adamw) {
   const double loss_before = sum_.loss();
-  // The whole batch's labels give every shard the mean's denominator.
-  fill_batch(whole_, indices, encoded, examples, task, num_labels);
-  const bool integer_labels = !whole_.class_labels.empty();
-  const model::ProblemType type =
-      model_.config().problem_type.value_or(model::infer_problem_type(num_labels, integer_labels));
-  const double denominator = model::loss_denominator(type, integer_labels ? whole_.class_labels.data() : nullptr,
-                                                     class_weights.empty() ? nullptr : class_weights.data(),
-                                                     whole_.num_sequences(), num_labels);
+  std::vector<std::size_t> shard_start(static_cast<std::size_t>(shards_) + 1, 0);
+  ordered_.clear();
+  for (std::int64_t k = 0; k < shards_; ++k) {
+    for (std::size_t w : indices)
+      if (shard_of(encoded.example_of[w], shards_) == k) ordered_.push_back(w);
+    shard_start[static_cast<std::size_t>(k) + 1] = ordered_.size();
+  }
+  const double denominator = batch_denominator(ordered_, encoded, examples, task, num_labels, class_weights);
 
   const int rank = world_.rank(), ranks = world_.size();
   const auto [first, last] = rank_shards(shards_, ranks, rank);
   pending_.resize(static_cast<std::size_t>(last - first));
   bool in_workspace = false;  // the last shard's gradient, still in the workspace
   std::size_t encoded_shards = 0;
+  model::PackedOrigin origin;  // where the next shard starts in the reordered batch
+  std::size_t at = 0;
   for (std::int64_t k = first; k < last; ++k) {
-    const auto [begin, end] = shard_examples(indices.size(), shards_, k);
-    if (begin == end) continue;  // a batch smaller than the shard count
-    model::PackedOrigin origin{.sequences = begin};
-    for (std::size_t i = 0; i < begin; ++i) {
-      const auto L = static_cast<std::uint64_t>(encoded.lengths[indices[i]]);
+    const std::size_t begin = shard_start[static_cast<std::size_t>(k)], end = shard_start[static_cast<std::size_t>(k) + 1];
+    for (; at < begin; ++at) {
+      const auto L = static_cast<std::uint64_t>(encoded.lengths[ordered_[at]]);
+      ++origin.sequences;
       origin.tokens += L;
       origin.squared_lengths += L * L;
     }
-    const Batch shard_indices(indices.begin() + static_cast<std::ptrdiff_t>(begin),
-                              indices.begin() + static_cast<std::ptrdiff_t>(end));
-    fill_batch(shard_, shard_indices, encoded, examples, task, num_labels);
+    if (begin == end) continue;  // no example of this shard in the batch
+    const Batch shard_indices(ordered_.begin() + static_cast<std::ptrdiff_t>(begin),
+                              ordered_.begin() + static_cast<std::ptrdiff_t>(end));
+    fill_batch(shard_, shard_indices, encoded, &examples, task, num_labels);
     adamw.catch_up(model_.parameters(), shard_.ids);
     model_.forward(shard_, {.dropout = true, .backward = true, .seed = dropout_seed, .origin = origin});
     const double loss = model_.loss(shard_, class_weights, denominator);

@@ -128,7 +128,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       const Batch& indices = batches[static_cast<std::size_t>(b)];
       const std::uint64_t seed = dropout_seed(options.seed, p.batch_number++);
       if (parallel) {
-        p.epoch_loss_sum += parallel->run(indices, train.encoded, &train.examples, task, num_labels, class_weights, seed, adamw);
+        p.epoch_loss_sum += parallel->run(indices, train.encoded, train.examples, task, num_labels, class_weights, seed, adamw);
       } else {
         fill_batch(batch, indices, train.encoded, &train.examples, task, num_labels);
         adamw.catch_up(model.parameters(), batch.ids);
