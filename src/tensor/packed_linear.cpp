@@ -45,7 +45,7 @@ dnnl::stream& thread_stream() {
 struct ThreadBuffers {
   std::vector<uint16_t> bf16;
   std::vector<uint8_t> u8;
-  std::vector<float> scales;
+  std::vector<float> scales, bias;  // int8: this call's output scales, bias in s32 units
   std::vector<uint8_t> scratchpad;
 };
 ThreadBuffers& thread_buffers() {
@@ -242,18 +242,25 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
     zero_point = static_cast<int32_t>(std::clamp(std::nearbyint(-r.lo / scale), 0.0f, 255.0f));
     buf.u8.resize(n);
     quantize_u8(buf.u8.data(), inp, n, 1.0f / scale, static_cast<float>(zero_point));
+    // oneDNN adds an int8 product's bias before the output scale, to the s32 sums.
     buf.scales.resize(m.OC);
-    for (int o = 0; o < m.OC; o++) buf.scales[o] = scale * m.weight_scales[o];
+    buf.bias.resize(m.OC);
+    const auto* bias = static_cast<const float*>(m.bias.get_data_handle());
+    for (int o = 0; o < m.OC; o++) {
+      buf.scales[o] = scale * m.weight_scales[o];
+      buf.bias[o] = bias[o] / buf.scales[o];
+    }
     src = buf.u8.data();
     src_row_bytes = m.IC;
   }
 
   dnnl::stream& stream = thread_stream();
   const dnnl::engine& engine = cpu_engine();
-  dnnl::memory scales, zero;
+  dnnl::memory scales, zero, bias = m.bias;
   if (m.precision == Precision::int8) {
     scales = dnnl::memory({{m.OC}, dt::f32, dims{1}}, engine, buf.scales.data());
     zero = dnnl::memory({{1}, dt::s32, dims{1}}, engine, &zero_point);
+    bias = dnnl::memory({{1, m.OC}, dt::f32, dims{m.OC, 1}}, engine, buf.bias.data());
   }
   for (int r0 = 0; r0 < T; r0 += kChunkRows) {
     const int rows = std::min(kChunkRows, T - r0);
@@ -265,7 +272,7 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
     dnnl::memory dst_mem({{rows, m.OC}, dt::f32, dims{m.OC, 1}}, engine, out + (size_t)r0 * m.OC);
     dnnl::memory pad(prim.scratchpad, engine, buf.scratchpad.data());
     std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src_mem},   {DNNL_ARG_WEIGHTS, m.weights},
-                                               {DNNL_ARG_BIAS, m.bias},   {DNNL_ARG_DST, dst_mem},
+                                               {DNNL_ARG_BIAS, bias},   {DNNL_ARG_DST, dst_mem},
                                                {DNNL_ARG_SCRATCHPAD, pad}};
     if (m.precision == Precision::int8) {
       args.emplace(DNNL_ARG_ATTR_OUTPUT_SCALES, scales);
