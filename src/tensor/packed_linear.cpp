@@ -126,6 +126,7 @@ struct PackedLinear::Impl {
   dnnl::memory::desc weights_md;  // the layout the kChunkRows primitive chose
   dnnl::memory weights, bias;
   std::vector<float> weight_scales;  // int8: [OC], the dequantization factor per output channel
+  std::vector<float> weight_sums;    // int8: [OC], the sum of each channel's s8 weights
 
   struct Built {
     dnnl::matmul primitive;
@@ -140,17 +141,18 @@ struct PackedLinear::Impl {
     const dnnl::memory::desc dst({M, OC}, dt::f32, dims{OC, 1});
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    if (precision == Precision::int8) {
-      attr.set_output_scales(1 << 1, {DNNL_RUNTIME_F32_VAL});
-      attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
-    }
-    if (epilogue != Epilogue::none) {
-      dnnl::post_ops ops;
+    dnnl::post_ops ops;
+    // int8: the scales change with every call's activations, and oneDNN 2.6's brgemm
+    // kernels take no run-time output scales or zero points (it falls back to a GEMM
+    // that repacks the weights, slower than fp32). So the kernel sums the raw u8 * s8
+    // products plus a per-call bias, and a binary post-op multiplies by the per-call
+    // scales: dst = scale[o] * (sum + bias[o] / scale[o] - zero_point * weight_sum[o]).
+    if (precision == Precision::int8) ops.append_binary(dnnl::algorithm::binary_mul, {{1, OC}, dt::f32, dims{OC, 1}});
+    if (epilogue != Epilogue::none)
       ops.append_eltwise(1.0f, epilogue == Epilogue::gelu_erf ? dnnl::algorithm::eltwise_gelu_erf
                                                               : dnnl::algorithm::eltwise_gelu_tanh,
                          0.0f, 0.0f);
-      attr.set_post_ops(ops);
-    }
+    attr.set_post_ops(ops);
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(src, weights_desc, bias_md, dst), attr, cpu_engine());
   }
 
@@ -194,13 +196,17 @@ PackedLinear::PackedLinear(const float* weight, const float* bias, int IC, int O
     const auto qmax = static_cast<float>(int8_weight_max());
     quantized.resize((size_t)OC * IC);
     m.weight_scales.resize(OC);
+    m.weight_sums.assign(OC, 0.0f);
     for (int o = 0; o < OC; o++) {
       const float* row = weight + (size_t)o * IC;
       float amax = 0.0f;
       for (int i = 0; i < IC; i++) amax = std::max(amax, std::fabs(row[i]));
       const float scale = amax > 0.0f ? amax / qmax : 1.0f;
       m.weight_scales[o] = scale;
-      for (int i = 0; i < IC; i++) quantized[(size_t)o * IC + i] = static_cast<int8_t>(std::nearbyint(row[i] / scale));
+      for (int i = 0; i < IC; i++) {
+        quantized[(size_t)o * IC + i] = static_cast<int8_t>(std::nearbyint(row[i] / scale));
+        m.weight_sums[o] += quantized[(size_t)o * IC + i];
+      }
     }
     plain = quantized.data();
   }
@@ -236,19 +242,18 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
     src_row_bytes = sizeof(uint16_t) * m.IC;
   } else if (m.precision == Precision::int8) {
     // u8 = round(x / scale) + zero_point over the call's whole [T, IC], as ORT's
-    // DynamicQuantizeLinear; the s32 sums come back as fp32 through scale * weight scale.
+    // DynamicQuantizeLinear.
     const Range r = range_of(inp, n);
     const float scale = r.hi > r.lo ? (r.hi - r.lo) / 255.0f : 1.0f;
     zero_point = static_cast<int32_t>(std::clamp(std::nearbyint(-r.lo / scale), 0.0f, 255.0f));
     buf.u8.resize(n);
     quantize_u8(buf.u8.data(), inp, n, 1.0f / scale, static_cast<float>(zero_point));
-    // oneDNN adds an int8 product's bias before the output scale, to the s32 sums.
     buf.scales.resize(m.OC);
     buf.bias.resize(m.OC);
     const auto* bias = static_cast<const float*>(m.bias.get_data_handle());
     for (int o = 0; o < m.OC; o++) {
       buf.scales[o] = scale * m.weight_scales[o];
-      buf.bias[o] = bias[o] / buf.scales[o];
+      buf.bias[o] = bias[o] / buf.scales[o] - static_cast<float>(zero_point) * m.weight_sums[o];
     }
     src = buf.u8.data();
     src_row_bytes = m.IC;
@@ -256,10 +261,9 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
 
   dnnl::stream& stream = thread_stream();
   const dnnl::engine& engine = cpu_engine();
-  dnnl::memory scales, zero, bias = m.bias;
+  dnnl::memory scales, bias = m.bias;
   if (m.precision == Precision::int8) {
-    scales = dnnl::memory({{m.OC}, dt::f32, dims{1}}, engine, buf.scales.data());
-    zero = dnnl::memory({{1}, dt::s32, dims{1}}, engine, &zero_point);
+    scales = dnnl::memory({{1, m.OC}, dt::f32, dims{m.OC, 1}}, engine, buf.scales.data());
     bias = dnnl::memory({{1, m.OC}, dt::f32, dims{m.OC, 1}}, engine, buf.bias.data());
   }
   for (int r0 = 0; r0 < T; r0 += kChunkRows) {
@@ -274,10 +278,7 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
     std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src_mem},   {DNNL_ARG_WEIGHTS, m.weights},
                                                {DNNL_ARG_BIAS, bias},   {DNNL_ARG_DST, dst_mem},
                                                {DNNL_ARG_SCRATCHPAD, pad}};
-    if (m.precision == Precision::int8) {
-      args.emplace(DNNL_ARG_ATTR_OUTPUT_SCALES, scales);
-      args.emplace(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, zero);
-    }
+    if (m.precision == Precision::int8) args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, scales);
     prim.primitive.execute(stream, args);
   }
   stream.wait();
