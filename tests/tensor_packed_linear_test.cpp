@@ -12,19 +12,14 @@
 #include <vector>
 
 #include "tensor/packed_linear.h"
+#include "support/random_vector.h"
 
 namespace bertcls::tensor {
 namespace {
 
 constexpr int kRows[] = {1, 7, 63, 64, 65, 130};
 
-std::vector<float> random_vector(size_t n, uint32_t seed, float scale = 1.0f) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> normal(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = normal(gen);
-  return v;
-}
+using test::random_vector;
 
 double apply(Epilogue e, double x) {
   switch (e) {
