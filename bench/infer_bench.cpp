@@ -2,9 +2,10 @@
 // `serve` run it): throughput over N texts at batch 32 (the classifier sorts them by
 // length and packs each batch), the median of ROUNDS passes; then single-text latency,
 // one predict() call per text for LATENCY texts, p50 and p99. A warm-up pass is not
-// timed. Prints one JSON line for bench/run.py.
+// timed. Prints one JSON line for bench/run.py. PRECISION picks the dense layers' number
+// format (InferenceOptions): fp32, bf16 or int8.
 //
-//   bench/infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200]
+//   bench/infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200] [PRECISION=fp32]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,14 +30,23 @@ static double quantile(std::vector<double> v, double q) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200]\n");
+    std::fprintf(stderr, "usage: infer_bench MODEL_DIR TEXTS_FILE [N=1024] [ROUNDS=3] [LATENCY=200] [PRECISION=fp32]\n");
     return 2;
   }
   const std::size_t n = argc > 3 ? std::stoul(argv[3]) : 1024;
   const int rounds = argc > 4 ? std::stoi(argv[4]) : 3;
   const std::size_t latency_texts = argc > 5 ? std::stoul(argv[5]) : 200;
 
-  const Classifier classifier = Classifier::load(argv[1]);
+  const std::string precision = argc > 6 ? argv[6] : "fp32";
+  if (precision != "fp32" && precision != "bf16" && precision != "int8") {
+    std::fprintf(stderr, "infer_bench: PRECISION is fp32, bf16 or int8, not %s\n", precision.c_str());
+    return 2;
+  }
+  InferenceOptions inference;
+  if (precision == "bf16") inference.precision = Precision::BFloat16;
+  if (precision == "int8") inference.quantize = Quantization::Int8;
+
+  const Classifier classifier = Classifier::load(argv[1], {}, inference);
   std::vector<TextInput> texts;
   std::ifstream f(argv[2], std::ios::binary);
   for (std::string line; std::getline(f, line) && texts.size() < std::max(n, latency_texts);)
@@ -60,8 +70,8 @@ int main(int argc, char** argv) {
     classifier.predict_inputs(std::vector<TextInput>{texts[i]}, 1);
     latency_ms.push_back(1e3 * seconds_since(t0));
   }
-  std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"kernels\": \"%s\"}\n",
+  std::printf("{\"texts_per_s\": %.2f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"kernels\": \"%s\", \"precision\": \"%s\"}\n",
               static_cast<double>(n) / quantile(pass_seconds, 0.5), quantile(latency_ms, 0.5),
-              quantile(latency_ms, 0.99), tensor::hot_kernel_isa());
+              quantile(latency_ms, 0.99), tensor::hot_kernel_isa(), precision.c_str());
   return 0;
 }

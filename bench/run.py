@@ -113,7 +113,7 @@ def mean_tokens_per_batch(shape):
     return round(32 * sum(lengths) / len(lengths))
 
 
-def workloads(quick, texts_csv, texts_txt):
+def workloads(quick, texts_csv, texts_txt, precision="fp32"):
     """name -> {implementation: (command, environment)}; every command prints one JSON line.
 
     bert-base-uncased's vocabulary splits these Russian texts into about 86 tokens each
@@ -145,7 +145,7 @@ def workloads(quick, texts_csv, texts_txt):
                 [PY, "bench/torch_bench.py", "train", folder, ids, "2", "512", "2", "3" if quick else "8"], omp_env)
         n, passes, latency = (str(v) for v in infer)
         w["infer " + shape] = {
-            "bertcls": ([ib, folder, texts_txt, n, passes, latency], omp_env),
+            "bertcls": ([ib, folder, texts_txt, n, passes, latency, precision], omp_env),
             "PyTorch": ([PY, "bench/torch_bench.py", "infer", folder, ids, n, passes, latency], omp_env),
             "ORT": (["node", "bench/ort-bench.js", os.path.join(CACHE, shape + ".onnx"), ids, n, passes, latency], None),
         }
@@ -187,11 +187,13 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer steps and texts, one round (under 2 minutes)")
     parser.add_argument("--rounds", type=int, help="repetitions of every run (default 3, --quick 1)")
     parser.add_argument("--only", help="run only the workloads whose name contains this (e.g. 'infer roberta')")
+    parser.add_argument("--precision", choices=("fp32", "bf16", "int8"), default="fp32",
+                        help="bertcls inference's dense layers (the references stay fp32)")
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
     started = time.time()
     texts_csv, texts_txt = (os.path.join(CACHE, "texts.csv"), os.path.join(CACHE, "texts.txt"))
-    work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt).items()
+    work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt, args.precision).items()
             if not args.only or args.only in name}
     # The GEMM roofline reads bert-base's shapes; a run of --only workloads leaves it out.
     roofline = not args.only
@@ -215,7 +217,8 @@ def main():
     med = lambda name, impl, key: statistics.median(
         rss if key == "max_rss_mib" else res[key] for res, rss in results[(name, impl)])
     print("machine: %s; load average %.2f before, %.2f after (1 min)" % (machine(), load_before[0], load_after[0]))
-    print("rounds: %d%s; wall time %.0f s" % (rounds, " (--quick)" if args.quick else "", time.time() - started))
+    print("rounds: %d%s; wall time %.0f s; bertcls inference %s" % (rounds, " (--quick)" if args.quick else "",
+                                                                  time.time() - started, args.precision))
     print()
     row = "| %-15s | %-13s | %10s | %-9s | %10s | %7s | %-13s |"
     print(row % ("workload", "metric", "bertcls", "reference", "reference", "ratio", "target"))

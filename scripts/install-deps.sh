@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libopenblas-openmp-dev   # BLAS sharing our OpenMP pool (see DESIGN.md, TIPS.md)
+  libdnnl-dev              # oneDNN: inference's dense layers, weights packed once, fp32/bf16/int8
   libutf8proc-dev          # Unicode categories and case mapping for the tokenizer
   nlohmann-json3-dev       # config.json, tokenizer.json, safetensors headers
   libcli11-dev             # command line

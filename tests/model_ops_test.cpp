@@ -17,17 +17,12 @@
 #include "model/embedding.h"
 #include "model/layernorm.h"
 #include "model/linear.h"
+#include "support/random_vector.h"
 
 namespace bertcls::model {
 namespace {
 
-std::vector<float> random_vector(size_t n, uint32_t seed, float scale = 1.0f) {
-  std::mt19937 gen(seed);
-  std::normal_distribution<float> normal(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = normal(gen);
-  return v;
-}
+using test::random_vector;
 
 double weighted_sum(const std::vector<float>& out, const std::vector<float>& w) {
   double s = 0.0;

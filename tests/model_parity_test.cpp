@@ -16,6 +16,7 @@
 
 #include "hf/pretrained.h"
 #include "support/bert_fixture.h"
+#include "tensor/packed_linear.h"
 #include "train/adamw.h"
 #include "train/grad_clip.h"
 #include "train/lr_schedule.h"
@@ -109,8 +110,17 @@ TEST_P(BertParity, LogitsLossAndEveryGradientMatchTheReference) {
     EXPECT_LE(dev, 1e-3) << np.name;
     if (dev > grad_dev && !zero_in_exact_arithmetic) grad_dev = dev, worst = np.name;
   }
-  std::cout << spec.name << ": largest logit deviation " << logit_dev << ", loss " << std::fabs(loss - ref.at("loss").data[0])
-            << ", largest relative gradient deviation " << grad_dev << " (" << worst << ")\n";
+
+  // Inference's path: the dense layers packed once for oneDNN (GELU fused), as the
+  // pipeline's ClassifierModel runs them.
+  model.weights().prepack(tensor::Precision::fp32);
+  auto packed_logits = model.forward(batch, {});
+  double packed_dev = 0.0;
+  for (size_t i = 0; i < want.size(); i++) packed_dev = std::max(packed_dev, (double)std::fabs(packed_logits[i] - want[i]));
+  EXPECT_LE(packed_dev, 1e-4) << "packed fp32 inference";
+  std::cout << spec.name << ": largest logit deviation " << logit_dev << " (packed inference " << packed_dev << "), loss "
+            << std::fabs(loss - ref.at("loss").data[0]) << ", largest relative gradient deviation " << grad_dev << " ("
+            << worst << ")\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, BertParity,

@@ -89,4 +89,20 @@ TEST_F(PredictCommand, ErrorsNameWhatIsWrong) {
   EXPECT_NE(no_column.err.find("text"), std::string::npos) << no_column.err;
 }
 
+TEST_F(PredictCommand, QuantizeInt8ScoresAsTheLibraryDoes) {
+  auto r = bertcls::test::run_cli("predict " + model() + " --quantize int8 'хороший день'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u);
+  auto clf = bertcls::Classifier::load((*dir / "model").string(), {}, {.quantize = bertcls::Quantization::Int8});
+  const auto expected = clf.predict({"хороший день"});
+  EXPECT_FLOAT_EQ(lines[0]["scores"]["positive"].get<float>(), expected[0].scores[1]);
+  auto both = bertcls::test::run_cli("predict " + model() + " --quantize int8 --precision bf16 'текст'");
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.err.find("exclude each other"), std::string::npos) << both.err;
+  auto unknown = bertcls::test::run_cli("predict " + model() + " --quantize int4 'текст'");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("--quantize"), std::string::npos) << unknown.err;
+}
+
 }  // namespace

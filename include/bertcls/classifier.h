@@ -36,6 +36,21 @@ struct TextInput {
 // single output, softmax otherwise; regression keeps the raw value.
 enum class ScoreFunction { Softmax, Sigmoid, Identity };
 
+// How a loaded classifier runs its dense layers (oneDNN, weights packed once at load);
+// attention, LayerNorm and training stay fp32.
+enum class Precision {
+  Float32,
+  BFloat16,  // bf16 operands, fp32 sums; needs a CPU with AVX512-BF16 or AMX-BF16
+};
+enum class Quantization {
+  None,
+  Int8,  // dynamic int8 as ONNX Runtime's quantize_dynamic (per-channel s8 weights)
+};
+struct InferenceOptions {
+  Precision precision = Precision::Float32;
+  Quantization quantize = Quantization::None;  // excludes BFloat16
+};
+
 struct Prediction {
   int label = 0;              // argmax of the scores
   std::vector<float> scores;  // [K], by label id
@@ -47,7 +62,9 @@ class Classifier {
   // A model folder (config.json, weights, tokenizer files) or a hub name ORG/NAME[@REV],
   // resolved through the Hugging Face cache (HF_HOME, HF_HUB_OFFLINE, HF_TOKEN). Throws
   // Error naming the file and field of anything it cannot read.
-  static Classifier load(const std::string& model, const TextOptions& text = {});
+  // `inference` picks the dense layers' number format; Error when the CPU lacks it.
+  static Classifier load(const std::string& model, const TextOptions& text = {},
+                         const InferenceOptions& inference = {});
 
   // One prediction per text, in input order, in length-sorted packed batches.
   std::vector<Prediction> predict(const std::vector<std::string>& texts, int batch_size = 32) const;

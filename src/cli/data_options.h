@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include <bertcls/classifier.h>
 #include <bertcls/data.h>
 
 #include "io/dataset.h"
@@ -60,6 +61,22 @@ struct TextFlags {
     TextOptions o = options;
     if (cmd.count("--stride") > 0) o.stride = stride;
     return o;
+  }
+};
+
+// predict, eval and serve: the number format of the dense layers.
+struct InferenceFlags {
+  InferenceOptions options;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--quantize", options.quantize, "Dense layers in int8 (dynamic quantization, as ONNX Runtime's)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, Quantization>{{"none", Quantization::None},
+                                                                                {"int8", Quantization::Int8}}))
+        ->default_str("none");
+    cmd->add_option("--precision", options.precision, "Dense layers' products: fp32, or bf16 (AVX512-BF16 or AMX CPUs)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, Precision>{{"fp32", Precision::Float32},
+                                                                             {"bf16", Precision::BFloat16}}))
+        ->default_str("fp32");
   }
 };
 

@@ -22,6 +22,7 @@ struct EvalCommandOptions {
   bool json = false;
   DataFlags data;
   TextFlags text;
+  InferenceFlags inference;
 };
 
 nlohmann::ordered_json scores_json(const ClassScores& s) {
@@ -29,7 +30,7 @@ nlohmann::ordered_json scores_json(const ClassScores& s) {
 }
 
 void run_eval(const EvalCommandOptions& o, const CLI::App& cmd) {
-  const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd));
+  const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd), o.inference.options);
   for (const auto& w : clf.warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
   const EvalResult r = clf.evaluate(o.data_path, o.data.resolved(), o.batch_size);
   for (const auto& line : pipeline::skipped_rows_report(o.data_path, r.skipped_rows, r.skip_reasons))
@@ -72,6 +73,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--data", o->data_path, "Labelled data (.csv, .tsv, .jsonl)")->required();
   o->data.add_to(cmd);
   o->text.add_to(cmd, 512);
+  o->inference.add_to(cmd);
   cmd->add_option("--batch-size", o->batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_flag("--json", o->json, "Print the metrics as JSON");
   cmd->callback([o, cmd] { run_eval(*o, *cmd); });

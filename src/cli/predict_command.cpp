@@ -25,6 +25,7 @@ struct PredictOptions {
   int batch_size = 32;
   int top_k = 0;
   TextFlags text;
+  InferenceFlags inference;
   float threshold = 0.5f;
   bool logits = false;
   std::string output_format = "jsonl";
@@ -63,7 +64,7 @@ std::vector<TextInput> read_inputs(const PredictOptions& o) {
 void run_predict(const PredictOptions& o, const CLI::App& cmd) {
   std::vector<TextInput> inputs = read_inputs(o);
   if (inputs.empty()) throw Error("no texts to classify: give TEXT arguments or --input FILE");
-  const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd));
+  const Classifier clf = Classifier::load(o.model, o.text.resolved(cmd), o.inference.options);
   for (const auto& w : clf.warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
   const std::vector<Prediction> predictions = clf.predict_inputs(inputs, o.batch_size);
 
@@ -85,6 +86,7 @@ void add_predict_command(CLI::App& app) {
   cmd->add_option("--text-column", o->text_column, "Column (or JSON field) holding the text")->capture_default_str();
   cmd->add_option("--text-pair-column", o->text_pair_column, "Column holding the second text of a pair");
   o->text.add_to(cmd, 0);
+  o->inference.add_to(cmd);
   cmd->add_option("--batch-size", o->batch_size, "Texts per forward pass")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--top-k", o->top_k, "Print only the k best scores (0: all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--threshold", o->threshold, "Multi-label: score at which a label is on")->capture_default_str();

@@ -15,6 +15,7 @@ namespace {
 struct ServeCommandOptions {
   std::string model;
   TextFlags text;
+  InferenceFlags inference;
   std::string api_key_file;
   serve::ServerOptions server;
 };
@@ -27,7 +28,7 @@ void run_serve(const ServeCommandOptions& o, const CLI::App& cmd) {
     std::fprintf(stderr, "bertcls: warning: listening on %s without --api-key: anyone who reaches the port can use it\n",
                  o.server.host.c_str());
   const auto loading = std::chrono::steady_clock::now();
-  auto model = pipeline::ClassifierModel::load(o.model, o.text.resolved(cmd));
+  auto model = pipeline::ClassifierModel::load(o.model, o.text.resolved(cmd), o.inference.options);
   const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
   for (const auto& w : model->warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
   serve::InferenceServer server(std::move(model), o.model, options, load_seconds);
@@ -48,6 +49,7 @@ void add_serve_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve a model over HTTP (JSON) with dynamic batching");
   cmd->add_option("--model", o->model, "Model folder, or a hub name ORG/NAME")->required();
   o->text.add_to(cmd, 0);
+  o->inference.add_to(cmd);
   cmd->add_option("--host", s.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--api-key", s.api_key, "Require \"Authorization: Bearer KEY\" on every route but /health")
       ->envname("BERTCLS_API_KEY");

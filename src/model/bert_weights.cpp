@@ -62,4 +62,8 @@ BertWeights::BertWeights(BertConfig config, uint64_t init_seed) : config_(config
     std::fill_n(p_.wte + (size_t)config_.pad_token_id * config_.hidden_size, config_.hidden_size, 0.0f);
 }
 
+void BertWeights::prepack(tensor::Precision precision) {
+  packed_ = std::make_unique<const PackedWeights>(pack_weights(config_, p_, precision));
+}
+
 }  // namespace bertcls::model

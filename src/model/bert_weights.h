@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "model/bert_config.h"
 #include "model/bert_parameters.h"
+#include "model/packed_weights.h"
 
 namespace bertcls::model {
 
@@ -36,11 +38,20 @@ class BertWeights {
   // HF names and slices, in the buffer's order.
   const std::vector<NamedParameter>& named_parameters() const { return names_; }
 
+  // Packs the dense layers once for inference (model/packed_weights.h); forward passes
+  // without backward then run on them. For weights that no longer change: a write to
+  // parameters() afterwards does not reach the packed copy. Throws Error for bf16 on a
+  // CPU without it.
+  void prepack(tensor::Precision precision);
+  // Null until prepack().
+  const PackedWeights* packed() const { return packed_.get(); }
+
  private:
   BertConfig config_;
   std::vector<NamedParameter> names_;
   std::vector<float> params_;
   ParameterTensors p_{};
+  std::unique_ptr<const PackedWeights> packed_;
 };
 
 }  // namespace bertcls::model

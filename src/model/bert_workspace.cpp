@@ -22,6 +22,16 @@ namespace {
 constexpr int kEmbeddingStream = 0;
 int layer_stream(int layer, int which) { return 1 + 3 * layer + which; }
 
+// A dense layer's forward: on the packed copy when there is one (inference), else on the
+// flat buffer's fp32 GEMM.
+void dense_forward(const tensor::PackedLinear* packed, float* out, const float* inp, const float* weight,
+                   const float* bias, int T, int IC, int OC) {
+  if (packed != nullptr)
+    packed->forward(out, inp, T);
+  else
+    linear_forward(out, inp, weight, bias, T, IC, OC);
+}
+
 // acc += x: a residual connection's backward.
 void add_into(float* acc, const float* x, long n) {
 #pragma omp parallel for simd if (tensor::worth_parallel(n))
@@ -150,9 +160,12 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
 
   embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p.wte, p.wpe, p.wtt, E, c.position_offset);
   layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p.emb_lnw, p.emb_lnb, T, E, eps);
+  // Backward needs the unfused activations and the flat buffer's exact fp32 products.
+  const PackedWeights* packed = options.backward ? nullptr : w.packed();
+  auto packed_layer = [packed](int l) { return packed != nullptr ? &packed->layers[l] : nullptr; };
   if (c.projects_embeddings()) {
     dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.emb_drop, a_.emb_ln, (long)T * E);
-    linear_forward(a_.x0, a_.emb_drop, p.projw, p.projb, T, E, C);
+    dense_forward(packed != nullptr ? &*packed->proj : nullptr, a_.x0, a_.emb_drop, p.projw, p.projb, T, E, C);
   } else {
     dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.x0, a_.emb_ln, (long)T * C);
   }
@@ -160,15 +173,20 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
   for (int l = 0; l < c.num_hidden_layers; l++) {
     const LayerActivations& la = a_.layers[l];
     const LayerTensors lw = layer_tensors(p, c, l);
-    linear_forward(la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C);
+    const PackedLayer* pl = packed_layer(l);
+    dense_forward(pl ? &pl->qkv : nullptr, la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C);
     attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
                       score_dropout(layer_stream(l, 0), c.attention_probs_dropout_prob, NH));
-    linear_forward(la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C);
+    dense_forward(pl ? &pl->attproj : nullptr, la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C);
     dropout_add_forward(token_dropout(layer_stream(l, 1), attention_output_dropout, C), la.res1, la.res1, x, (long)T * C);
     layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, lw.ln1w, lw.ln1b, T, C, eps);
-    linear_forward(la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I);
-    activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
-    linear_forward(la.res2, la.fch_act, lw.fcprojw, lw.fcprojb, T, I, C);
+    if (pl != nullptr && pl->fc.epilogue() != tensor::Epilogue::none) {
+      pl->fc.forward(la.fch_act, la.ln1, T);  // GELU fused
+    } else {
+      dense_forward(pl ? &pl->fc : nullptr, la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I);
+      activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
+    }
+    dense_forward(pl ? &pl->fcproj : nullptr, la.res2, la.fch_act, lw.fcprojw, lw.fcprojb, T, I, C);
     dropout_add_forward(token_dropout(layer_stream(l, 2), c.hidden_dropout_prob, C), la.res2, la.res2, la.ln1,
                         (long)T * C);
     layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, lw.ln2w, lw.ln2b, T, C, eps);
@@ -182,11 +200,11 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
                     (long)B * C);
     head_in = a_.cls_drop;
   }
-  linear_forward(a_.pool_pre, head_in, p.poolw, p.poolb, B, C, C);
+  dense_forward(packed ? &packed->pool : nullptr, a_.pool_pre, head_in, p.poolw, p.poolb, B, C, C);
   activation_forward(c.head_activation(), a_.pooled, a_.pool_pre, (long)B * C);
   dropout_forward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.pooled_drop, a_.pooled,
                   (long)B * C);
-  linear_forward(a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K);
+  dense_forward(packed ? &packed->cls : nullptr, a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K);
   have_forward_ = true;
   return {a_.logits, (size_t)B * K};
 }

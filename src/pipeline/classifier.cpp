@@ -9,8 +9,8 @@ Classifier::Classifier(std::shared_ptr<const pipeline::ClassifierModel> model) :
   if (!model_) throw Error("Classifier: no model");
 }
 
-Classifier Classifier::load(const std::string& model, const TextOptions& text) {
-  return Classifier(pipeline::ClassifierModel::load(model, text));
+Classifier Classifier::load(const std::string& model, const TextOptions& text, const InferenceOptions& inference) {
+  return Classifier(pipeline::ClassifierModel::load(model, text, inference));
 }
 
 std::vector<Prediction> Classifier::predict_inputs(const std::vector<TextInput>& inputs, int batch_size) const {

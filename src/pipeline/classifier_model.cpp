@@ -13,21 +13,42 @@
 
 namespace bertcls::pipeline {
 
-std::shared_ptr<const ClassifierModel> ClassifierModel::load(const std::string& model, const TextOptions& text) {
+namespace {
+
+tensor::Precision kernel_precision(const InferenceOptions& o) {
+  if (o.quantize == Quantization::Int8) {
+    if (o.precision != Precision::Float32) throw Error("--quantize int8 and --precision bf16 exclude each other");
+    return tensor::Precision::int8;
+  }
+  return o.precision == Precision::BFloat16 ? tensor::Precision::bf16 : tensor::Precision::fp32;
+}
+
+model::BertWeights prepacked(model::BertWeights weights, const InferenceOptions& inference) {
+  weights.prepack(kernel_precision(inference));
+  return weights;
+}
+
+}  // namespace
+
+std::shared_ptr<const ClassifierModel> ClassifierModel::load(const std::string& model, const TextOptions& text,
+                                                             const InferenceOptions& inference) {
   const std::filesystem::path dir = hf::resolve_model(model, hf::HubSettings::from_environment());
   hf::PretrainedModel pretrained = hf::load_pretrained(dir);
   std::vector<std::string> warnings = pretrained.report.warnings(dir.string());
   return std::make_shared<const ClassifierModel>(dir, std::move(pretrained.config), std::move(pretrained.weights),
-                                                 text::Tokenizer::from_directory(dir), text, std::move(warnings));
+                                                 text::Tokenizer::from_directory(dir), text, std::move(warnings),
+                                                 inference);
 }
 
 ClassifierModel::ClassifierModel(std::filesystem::path dir, hf::ModelConfig config, model::BertWeights weights,
-                                 text::Tokenizer tokenizer, const TextOptions& text, std::vector<std::string> warnings)
+                                 text::Tokenizer tokenizer, const TextOptions& text, std::vector<std::string> warnings,
+                                 const InferenceOptions& inference)
     : dir_(std::move(dir)),
       config_(std::move(config)),
-      weights_(std::move(weights)),
+      weights_(prepacked(std::move(weights), inference)),
       encoder_(std::move(tokenizer), static_cast<std::size_t>(weights_.config().max_sequence_length()), text),
-      warnings_(std::move(warnings)) {}
+      warnings_(std::move(warnings)),
+      inference_(inference) {}
 
 ScoreFunction ClassifierModel::score_function() const {
   const model::BertConfig& c = weights_.config();

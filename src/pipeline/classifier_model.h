@@ -25,9 +25,12 @@ namespace bertcls::pipeline {
 class ClassifierModel {
  public:
   // A folder or a hub name (see Classifier::load).
-  static std::shared_ptr<const ClassifierModel> load(const std::string& model, const TextOptions& text = {});
+  static std::shared_ptr<const ClassifierModel> load(const std::string& model, const TextOptions& text = {},
+                                                     const InferenceOptions& inference = {});
+  // Packs the weights' dense layers for `inference` (Error when the CPU lacks it).
   ClassifierModel(std::filesystem::path dir, hf::ModelConfig config, model::BertWeights weights,
-                  text::Tokenizer tokenizer, const TextOptions& text, std::vector<std::string> warnings = {});
+                  text::Tokenizer tokenizer, const TextOptions& text, std::vector<std::string> warnings = {},
+                  const InferenceOptions& inference = {});
 
   const TextEncoder& encoder() const { return encoder_; }
   // Texts as windows (errors name "text i", 1-based); `mode` overrides the long-text rule.
@@ -47,6 +50,7 @@ class ClassifierModel {
   Task task() const;
   const std::filesystem::path& dir() const { return dir_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
+  const InferenceOptions& inference() const { return inference_; }
 
  private:
   std::filesystem::path dir_;
@@ -54,6 +58,7 @@ class ClassifierModel {
   model::BertWeights weights_;
   TextEncoder encoder_;
   std::vector<std::string> warnings_;
+  InferenceOptions inference_;
   mutable WorkspacePool workspaces_;
 };
 

@@ -56,7 +56,7 @@ std::shared_ptr<const ServedModel> LiveModel::reload(const std::optional<std::st
   const auto started = std::chrono::steady_clock::now();
   std::shared_ptr<const pipeline::ClassifierModel> model;
   try {
-    model = pipeline::ClassifierModel::load(from, old->model->encoder().options());
+    model = pipeline::ClassifierModel::load(from, old->model->encoder().options(), old->model->inference());
     check(*model, from);
   } catch (const std::exception& e) {
     throw Error("reload refused, still serving " + old->name + ": " + e.what());

@@ -36,4 +36,10 @@ namespace bertcls::tensor {
 // "compile-time" when the build does not dispatch.
 const char* hot_kernel_isa();
 
+// Native bf16 dot products (bf16 inference, tensor/packed_linear.h): AVX512-BF16
+// (Cooper Lake, Zen 4 and later) or AMX-BF16 (Sapphire Rapids), each with the OS
+// saving AVX-512 state.
+bool cpu_has_avx512_bf16();
+bool cpu_has_amx_bf16();
+
 }  // namespace bertcls::tensor
