@@ -4,11 +4,10 @@
 #include <bertcls/fine_tune.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <memory>
-#include <vector>
 
+#include "cli/bundled_presets.h"
 #include "cli/commands.h"
 #include "cli/data_options.h"
 #include "common/stop_signal.h"
@@ -26,21 +25,6 @@ struct TrainCommandOptions {
   bool no_bias_correction = false;
   std::string class_weights;
 };
-
-// Where the bundled preset lives: the source tree's data/ for a binary run where it was
-// built, else an installed tree's share/bertcls, found next to the binary (wherever the
-// tree was unpacked: `cmake --install --prefix`, a .deb) or under the configured prefix.
-std::string bundled_presets_dir(const std::string& preset) {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates{BERTCLS_DATA_DIR};
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back(exe.parent_path() / BERTCLS_BIN_TO_DATA);
-  candidates.push_back(BERTCLS_INSTALLED_DATA_DIR);
-  for (const fs::path& dir : candidates)
-    if (fs::exists(dir / preset / "config.json", ec)) return dir.lexically_normal().string();
-  return BERTCLS_DATA_DIR;  // fine_tune names the preset it cannot find there
-}
 
 void run_train(TrainCommandOptions& o, const CLI::App& cmd) {
   FineTuneOptions& run = o.run;

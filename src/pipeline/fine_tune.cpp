@@ -9,6 +9,8 @@
 #include "hf/hub_download.h"
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
+#include "pipeline/preset_folder.h"
+#include "pipeline/step_record.h"
 #include "pipeline/text_encoder.h"
 #include "pipeline/training_data.h"
 #include "train/adamw.h"
@@ -82,20 +84,6 @@ nlohmann::ordered_json epoch_record(const EpochReport& r) {
   return line;
 }
 
-// A preset is a bundled folder's name, or any folder with config.json and tokenizer files.
-fs::path preset_folder(const FineTuneOptions& o) {
-  if (o.preset.find('/') != std::string::npos) {
-    if (!fs::exists(fs::path(o.preset) / "config.json")) throw Error("preset " + o.preset + ": no config.json in that folder");
-    return o.preset;
-  }
-  const fs::path dir = fs::path(o.preset_dir) / o.preset;
-  if (o.preset_dir.empty() || !fs::exists(dir / "config.json"))
-    throw Error("preset " + o.preset + ": no such preset (known: rubert-tiny2" +
-                (o.preset_dir.empty() ? std::string() : ", in " + o.preset_dir) +
-                "; or give a folder with config.json and tokenizer files)");
-  return dir;
-}
-
 // The tutorial's defaults (lr 2e-5, 2 epochs) suit a pretrained model; one that starts
 // from random weights needs larger steps, a warm-up and more passes. Chosen on the whole
 // RuTweetCorp split (bench/rutweetcorp_vs_fasttext.sh); options the caller set win.
@@ -144,7 +132,8 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
   const int num_labels = static_cast<int>(data.labels.size());
   train::TrainerOptions t = trainer_options(o, cb);
 
-  const fs::path source = o.model.empty() ? preset_folder(o) : hf::resolve_model(o.model, hf::HubSettings::from_environment());
+  const fs::path source = o.model.empty() ? pipeline::preset_folder(o.preset, o.preset_dir)
+                                          : hf::resolve_model(o.model, hf::HubSettings::from_environment());
   std::optional<train::LoadedCheckpoint> checkpoint;
   if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
   hf::ModelConfig config;
@@ -191,8 +180,7 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
   callbacks.on_step = [&](const StepReport& r) {
     if (cb.on_step) cb.on_step(r);
     if (o.log_every > 0 && r.step % o.log_every == 0)
-      metrics.append({{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
-                      {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}});
+      metrics.append(pipeline::step_record(r));
   };
   callbacks.on_epoch = [&](const EpochReport& r) {
     if (cb.on_epoch) cb.on_epoch(r);
