@@ -1,6 +1,4 @@
 // bertcls pretrain: masked-LM pre-training, over bertcls::pretrain.
-#include <unistd.h>
-
 #include <bertcls/pretrain.h>
 
 #include <cstdio>
@@ -8,8 +6,7 @@
 
 #include "cli/bundled_presets.h"
 #include "cli/commands.h"
-#include "common/stop_signal.h"
-#include "pipeline/train_progress.h"
+#include "cli/run_console.h"
 
 namespace bertcls::cli {
 
@@ -45,19 +42,9 @@ void add_pretrain_command(CLI::App& app) {
       ->capture_default_str();
   cmd->callback([o] {
     o->preset_dir = bundled_presets_dir(o->preset);
-    pipeline::TrainProgress progress(stderr, ::isatty(STDERR_FILENO) == 1, o->log_every);
-    StopSignal stop;
-    FineTuneCallbacks callbacks;
-    callbacks.on_message = [&](const std::string& line) { progress.message("bertcls: " + line); };
-    callbacks.on_step = [&](const StepReport& r) { progress.step(r); };
-    callbacks.on_epoch = [&](const EpochReport& r) { progress.epoch(r); };
-    callbacks.stop_requested = [&] { return stop.requested(); };
-    const PretrainResult result = pretrain(*o, callbacks);
-    if (result.interrupted) {
-      progress.message("bertcls: interrupted at step " + std::to_string(result.step) +
-                       "; to continue, run the same command with --resume " + o->out);
-      throw CLI::RuntimeError(130);
-    }
+    RunConsole console(o->log_every);
+    const PretrainResult result = pretrain(*o, console.callbacks());
+    if (result.interrupted) console.interrupted(result.step, o->out);
     std::printf("%s\n", result.model_dir.c_str());
   });
 }

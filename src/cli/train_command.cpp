@@ -1,6 +1,4 @@
 // bertcls train: the tutorial in one command, over bertcls::fine_tune.
-#include <unistd.h>
-
 #include <bertcls/fine_tune.h>
 
 #include <cstdio>
@@ -10,8 +8,7 @@
 #include "cli/bundled_presets.h"
 #include "cli/commands.h"
 #include "cli/data_options.h"
-#include "common/stop_signal.h"
-#include "pipeline/train_progress.h"
+#include "cli/run_console.h"
 
 namespace bertcls::cli {
 namespace {
@@ -40,21 +37,11 @@ void run_train(TrainCommandOptions& o, const CLI::App& cmd) {
   run.balanced_class_weights = o.class_weights == "balanced";
   run.preset_dir = bundled_presets_dir(run.preset);
 
-  pipeline::TrainProgress progress(stderr, ::isatty(STDERR_FILENO) == 1, run.log_every);
-  StopSignal stop;
-  FineTuneCallbacks callbacks;
-  callbacks.on_message = [&](const std::string& line) { progress.message("bertcls: " + line); };
-  callbacks.on_step = [&](const StepReport& r) { progress.step(r); };
-  callbacks.on_epoch = [&](const EpochReport& r) { progress.epoch(r); };
-  callbacks.stop_requested = [&] { return stop.requested(); };
-  const FineTuneResult result = fine_tune(run, callbacks);
-  if (result.interrupted) {
-    progress.message("bertcls: interrupted at step " + std::to_string(result.step) +
-                     "; to continue, run the same command with --resume " + run.out);
-    throw CLI::RuntimeError(130);
-  }
+  RunConsole console(run.log_every);
+  const FineTuneResult result = fine_tune(run, console.callbacks());
+  if (result.interrupted) console.interrupted(result.step, run.out);
   if (result.early_stopped)
-    progress.message("bertcls: early stop: no better validation score for " + std::to_string(run.patience) + " epochs");
+    console.message("early stop: no better validation score for " + std::to_string(run.patience) + " epochs");
   std::printf("%s\n", result.model_dir.c_str());
 }
 

@@ -10,13 +10,12 @@
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
 #include "pipeline/preset_folder.h"
+#include "pipeline/run_folder.h"
 #include "pipeline/step_record.h"
 #include "pipeline/text_encoder.h"
 #include "pipeline/training_data.h"
 #include "train/adamw.h"
-#include "train/checkpoint.h"
 #include "train/evaluation.h"
-#include "train/metrics_log.h"
 #include "train/trainer.h"
 
 namespace bertcls {
@@ -165,16 +164,9 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
 
   const nlohmann::json run = run_fingerprint(o, t, data.labels, encoder.max_length(), train_encoded, valid_encoded,
                                              model->parameters().size());
-  std::optional<std::uint64_t> metrics_bytes;
-  if (checkpoint) {
-    train::check_same_run(checkpoint->info.run, run, checkpoint->dir);
-    metrics_bytes = checkpoint->info.caller.at("metrics_bytes").get<std::uint64_t>();
-  }
-  fs::create_directories(o.out);
-  // A fresh run must not leave an older run's checkpoint for a later resume to pick.
-  if (!checkpoint) train::remove_checkpoints(o.out);
-  const fs::path model_dir = fs::path(o.out) / "model";
-  train::MetricsLog metrics(o.out, metrics_bytes);
+  pipeline::RunFolder folder(o.out, run, checkpoint ? &*checkpoint : nullptr);
+  const fs::path model_dir = folder.model_dir();
+  train::MetricsLog& metrics = folder.metrics();
 
   train::TrainerCallbacks callbacks;
   callbacks.on_step = [&](const StepReport& r) {
@@ -189,7 +181,7 @@ FineTuneResult fine_tune(const FineTuneOptions& o, const FineTuneCallbacks& cb) 
   };
   callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &encoder.tokenizer(), model_dir); };
   callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
-    const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &encoder.tokenizer(), {run, {{"metrics_bytes", metrics.bytes()}}});
+    const fs::path saved = folder.save_checkpoint(snapshot, config, &encoder.tokenizer());
     say("checkpoint saved to " + saved.string());
   };
   callbacks.stop_requested = cb.stop_requested;

@@ -12,10 +12,9 @@
 #include "hf/pretrained.h"
 #include "io/text_lines.h"
 #include "pipeline/preset_folder.h"
+#include "pipeline/run_folder.h"
 #include "pipeline/step_record.h"
 #include "text/tokenizer.h"
-#include "train/checkpoint.h"
-#include "train/metrics_log.h"
 #include "train/pretrainer.h"
 
 namespace bertcls {
@@ -134,16 +133,10 @@ PretrainResult pretrain(const PretrainOptions& o, const FineTuneCallbacks& cb) {
   say(std::to_string(blocks.tokens()) + " tokens in " + std::to_string(blocks.size()) + " sequences of " +
       std::to_string(max_length) + (o.whole_word_masking ? ", whole-word masking" : ""));
 
-  const nlohmann::json run = run_fingerprint(o, t, blocks, model->parameters().size());
-  std::optional<std::uint64_t> metrics_bytes;
-  if (checkpoint) {
-    train::check_same_run(checkpoint->info.run, run, checkpoint->dir);
-    metrics_bytes = checkpoint->info.caller.at("metrics_bytes").get<std::uint64_t>();
-  }
-  fs::create_directories(o.out);
-  if (!checkpoint) train::remove_checkpoints(o.out);
-  const fs::path model_dir = fs::path(o.out) / "model";
-  train::MetricsLog metrics(o.out, metrics_bytes);
+  pipeline::RunFolder folder(o.out, run_fingerprint(o, t, blocks, model->parameters().size()),
+                             checkpoint ? &*checkpoint : nullptr);
+  const fs::path model_dir = folder.model_dir();
+  train::MetricsLog& metrics = folder.metrics();
 
   train::TrainerCallbacks callbacks;
   callbacks.on_step = [&](const StepReport& r) {
@@ -163,7 +156,7 @@ PretrainResult pretrain(const PretrainOptions& o, const FineTuneCallbacks& cb) {
   };
   callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &tokenizer, model_dir); };
   callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
-    const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &tokenizer, {run, {{"metrics_bytes", metrics.bytes()}}});
+    const fs::path saved = folder.save_checkpoint(snapshot, config, &tokenizer);
     say("checkpoint saved to " + saved.string());
   };
   callbacks.stop_requested = cb.stop_requested;
