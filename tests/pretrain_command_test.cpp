@@ -10,6 +10,7 @@
 
 #include "hf/pretrained.h"
 #include "support/cli_runner.h"
+#include "support/run_records.h"
 #include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
@@ -39,18 +40,7 @@ class PretrainCommand : public ::testing::Test {
     return "pretrain --model " + path("base") + " --texts " + path("texts.txt") + " --out " + path(out) +
            " --max-length 32 --batch-size 8 --epochs 3 --lr 2e-3 --seed 3 --log-every 1 " + extra;
   }
-  static std::vector<json> epoch_records(const std::string& out) {
-    std::vector<json> records;
-    std::ifstream in(*dir / out / "metrics.jsonl");
-    for (std::string line; std::getline(in, line);) {
-      json r = json::parse(line);
-      if (r["event"] != "epoch") continue;
-      r.erase("samples_per_second");
-      r.erase("tokens_per_second");
-      records.push_back(r);
-    }
-    return records;
-  }
+  static std::vector<json> epoch_records(const std::string& out) { return bertcls::test::epoch_records(*dir / out); }
   static fs::path* dir;
 };
 fs::path* PretrainCommand::dir = nullptr;
