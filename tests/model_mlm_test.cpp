@@ -2,15 +2,21 @@
 // (tools/make_mlm_fixtures.py): logits at the masked tokens within 1e-4, the loss within
 // 1e-4, every parameter's gradient (the tied decoder's included, through the word
 // embeddings) within 1e-3 of the tensor's largest; on a micro model and on rubert-tiny2's
-// architecture; plus finite differences of a few of the head's gradient entries.
+// architecture; plus finite differences of a few of the head's gradient entries and
+// eight AdamW steps against PyTorch's.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include <bertcls/error.h>
 #include "support/bert_fixture.h"
+#include "train/adamw.h"
+#include "train/grad_clip.h"
+#include "train/lr_schedule.h"
 
 namespace bertcls::model {
 namespace {
@@ -137,6 +143,44 @@ TEST(MaskedLmHead, GradientEntriesMatchFiniteDifferences) {
     const double numeric = (loss_at(index, x + h) - loss_at(index, x - h)) / (2.0 * h);
     EXPECT_NEAR(grads[index], numeric, 2e-3 * std::max(1.0, std::fabs(numeric))) << name << "[" << i << "]";
   }
+}
+
+// Eight pre-training steps against PyTorch on mlm_micro's batch and mask, composed as
+// train/pretrainer.cpp composes them (dense AdamW in the Trainer's groups, the linear
+// warm-up schedule, clipping; dropout off): the tied decoder's gradient in every
+// word-embedding row, step after step.
+TEST(MaskedLmHead, PretrainingStepsFollowPyTorch) {
+  std::ifstream in(test::bert_fixtures() / "trajectories" / "mlm_micro.json");
+  const nlohmann::json want = nlohmann::json::parse(in);
+  const ParityCase ref("mlm_micro");
+  BertClassifier model = mlm_model("micro_mlm");
+  const Batch batch = mlm_batch(ref);
+  std::vector<train::ParamSegment> segments;
+  for (const NamedParameter& np : model.named_parameters())
+    segments.push_back({np.name, np.offset, np.count, train::trainer_applies_weight_decay(np.name)});
+  train::AdamW adamw(segments, {.weight_decay = want["weight_decay"].get<double>()});
+  const int steps = want["steps"];
+  double loss_dev = 0.0;
+  for (int step = 0; step < steps; ++step) {
+    model.forward(batch, {.backward = true});
+    const float loss = model.loss(batch);
+    model.zero_grad();
+    model.backward();
+    const float norm = train::clip_grad_norm(model.grads(), segments, want["max_grad_norm"].get<float>());
+    EXPECT_NEAR(norm, want["grad_norms"][step].get<double>(), 1e-4 * want["grad_norms"][step].get<double>()) << step;
+    loss_dev = std::max(loss_dev, std::fabs(loss - want["losses"][step].get<double>()));
+    adamw.step(model.parameters(), model.grads(),
+               want["lr"].get<double>() * train::linear_warmup_multiplier(step, want["warmup"], steps));
+  }
+  EXPECT_LE(loss_dev, 1e-4);
+  const auto logits = model.forward(batch);
+  ASSERT_EQ(logits.size(), want["final_masked_logits"].size());
+  double logit_dev = 0.0;
+  for (size_t i = 0; i < logits.size(); ++i)
+    logit_dev = std::max(logit_dev, std::fabs(logits[i] - want["final_masked_logits"][i].get<double>()));
+  EXPECT_LE(logit_dev, 1e-4);
+  std::cout << "mlm_micro: " << steps << " steps, largest loss deviation " << loss_dev << ", final logits " << logit_dev
+            << "\n";
 }
 
 TEST(MaskedLmHead, HasNoPoolerOrClassifierAndOnlyBertHasIt) {
