@@ -111,5 +111,20 @@ TEST_F(MaskedLmFolder, LoadsAsAClassifierWithAFreshHeadReportedAsHuggingFaceDoes
   EXPECT_TRUE(std::equal(model.tensors().wte, model.tensors().wte + word.count, classifier.weights.tensors().wte));
 }
 
+// A BertForPreTraining-like checkpoint (a bare BertModel's keys, cls.* heads): its
+// cls.predictions tensors are the head's; the pooler (BertForMaskedLM has none) and
+// cls.seq_relationship are not used, as in HF.
+TEST_F(MaskedLmFolder, LoadsTheMaskedLmTensorsOfAPreTrainingCheckpoint) {
+  const PretrainedModel loaded = load_pretrained(test::bert_fixtures() / "micro_pretraining", kMaskedLm);
+  EXPECT_EQ(loaded.report.unexpected, (std::vector<std::string>{"pooler.dense.weight", "pooler.dense.bias",
+                                                                 "cls.seq_relationship.weight"}));
+  EXPECT_EQ(loaded.report.missing,
+            (std::vector<std::string>{"cls.predictions.transform.dense.bias", "cls.predictions.transform.LayerNorm.weight",
+                                      "cls.predictions.transform.LayerNorm.bias"}));
+  model::BertClassifier want = generated();
+  EXPECT_EQ(loaded.weights.tensors().mlm_bias[3], want.tensors().mlm_bias[3]);
+  EXPECT_EQ(loaded.weights.tensors().mlmw[5], want.tensors().mlmw[5]);
+}
+
 }  // namespace
 }  // namespace bertcls::hf
