@@ -193,7 +193,7 @@ float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<co
   if (batch.num_sequences() != B) throw std::logic_error("BertWorkspace::loss: not the batch of the last forward");
   if (w.config().head == Head::masked_lm) {
     have_loss_ = true;
-    return mlm_.loss();
+    return mlm_.loss(w.config());
   }
   const bool integer_labels = !batch.class_labels.empty();
   const ProblemType problem_type = w.config().problem_type.value_or(infer_problem_type(K, integer_labels));

@@ -1,6 +1,7 @@
 #include "model/masked_lm_head.h"
 
 #include <cstring>
+#include <iterator>
 #include <string>
 
 #include <bertcls/error.h>
@@ -28,42 +29,39 @@ std::span<const float> MaskedLmHead::forward(const ParameterTensors& p, const Be
     targets_.push_back(labels[t]);
   }
   const size_t M = rows_.size(), C = c.hidden_size, V = c.vocab_size;
-  for (std::vector<float>* buffer : {&in_, &pre_, &act_, &normed_}) buffer->resize(M * C);
-  mean_.resize(M);
-  rstd_.resize(M);
-  logits_.resize(M * V);
   if (M == 0) return {};
-  for (size_t m = 0; m < M; m++) std::memcpy(in_.data() + m * C, x + (size_t)rows_[m] * C, sizeof(float) * C);
+  const size_t sizes[] = {M * C, M * C, M * C, M * C, M, M, M * V, M * V, M * C, M * C};
+  size_t total = 0;
+  for (size_t n : sizes) total += tensor::Arena::footprint(n);
+  // The masked count varies by a few percent from batch to batch: room for more than this
+  // one keeps the arena from growing (a fresh block of [M, V] floats) step after step.
+  arena_.reset(total + total / 8);
+  float** buffers[] = {&in_, &pre_, &act_, &normed_, &mean_, &rstd_, &logits_, &dlogits_, &dnormed_, &dact_};
+  for (size_t i = 0; i < std::size(sizes); i++) *buffers[i] = arena_.take(sizes[i]);
+  for (size_t m = 0; m < M; m++) std::memcpy(in_ + m * C, x + (size_t)rows_[m] * C, sizeof(float) * C);
   const int Mi = static_cast<int>(M), Ci = c.hidden_size;
-  linear_forward(pre_.data(), in_.data(), p.mlmw, p.mlmb, Mi, Ci, Ci);
-  activation_forward(c.hidden_act, act_.data(), pre_.data(), (long)M * C);
-  layernorm_forward(normed_.data(), mean_.data(), rstd_.data(), act_.data(), p.mlm_lnw, p.mlm_lnb, Mi, Ci,
-                    c.layer_norm_eps);
-  linear_forward(logits_.data(), normed_.data(), p.wte, p.mlm_bias, Mi, Ci, c.vocab_size);
-  return logits_;
+  linear_forward(pre_, in_, p.mlmw, p.mlmb, Mi, Ci, Ci);
+  activation_forward(c.hidden_act, act_, pre_, (long)M * C);
+  layernorm_forward(normed_, mean_, rstd_, act_, p.mlm_lnw, p.mlm_lnb, Mi, Ci, c.layer_norm_eps);
+  linear_forward(logits_, normed_, p.wte, p.mlm_bias, Mi, Ci, c.vocab_size);
+  return {logits_, M * V};
 }
 
-float MaskedLmHead::loss() {
-  dlogits_.resize(logits_.size());
+float MaskedLmHead::loss(const BertConfig& c) {
   if (rows_.empty()) return 0.0f;
-  const int M = static_cast<int>(rows_.size()), V = static_cast<int>(logits_.size() / rows_.size());
-  return cross_entropy_loss(dlogits_.data(), logits_.data(), targets_.data(), nullptr, M, V);
+  return cross_entropy_loss(dlogits_, logits_, targets_.data(), nullptr, static_cast<int>(rows_.size()), c.vocab_size);
 }
 
 void MaskedLmHead::backward(const ParameterTensors& p, const ParameterTensors& g, const BertConfig& c, float* dx) {
   const size_t M = rows_.size(), C = c.hidden_size;
   if (M == 0) return;
   const int Mi = static_cast<int>(M), Ci = c.hidden_size;
-  dnormed_.resize(M * C);
-  dact_.resize(M * C);
   // The decoder is a linear layer whose weight is wte: its weight gradient lands in g.wte.
-  linear_backward(dnormed_.data(), g.wte, g.mlm_bias, dlogits_.data(), normed_.data(), p.wte, Mi, Ci, c.vocab_size);
-  layernorm_backward(dact_.data(), g.mlm_lnw, g.mlm_lnb, dnormed_.data(), act_.data(), p.mlm_lnw, mean_.data(),
-                     rstd_.data(), Mi, Ci);
-  activation_backward(c.hidden_act, dact_.data(), dact_.data(), pre_.data(), (long)M * C);
-  // in_'s gradient reuses dnormed_, free again.
-  linear_backward(dnormed_.data(), g.mlmw, g.mlmb, dact_.data(), in_.data(), p.mlmw, Mi, Ci, Ci);
-  for (size_t m = 0; m < M; m++) std::memcpy(dx + (size_t)rows_[m] * C, dnormed_.data() + m * C, sizeof(float) * C);
+  linear_backward(dnormed_, g.wte, g.mlm_bias, dlogits_, normed_, p.wte, Mi, Ci, c.vocab_size);
+  layernorm_backward(dact_, g.mlm_lnw, g.mlm_lnb, dnormed_, act_, p.mlm_lnw, mean_, rstd_, Mi, Ci);
+  activation_backward(c.hidden_act, dact_, dact_, pre_, (long)M * C);
+  linear_backward(dnormed_, g.mlmw, g.mlmb, dact_, in_, p.mlmw, Mi, Ci, Ci);
+  for (size_t m = 0; m < M; m++) std::memcpy(dx + (size_t)rows_[m] * C, dnormed_ + m * C, sizeof(float) * C);
 }
 
 }  // namespace bertcls::model

@@ -5,7 +5,8 @@
 // HF runs the decoder on all T tokens and ignores the unmasked ones (label -100) in the
 // loss; only the M masked rows change the loss, so only they are gathered and computed:
 // with 15% masking that is a sixth of the [T, V] product, the largest of a step.
-// Its activations are its own (sized by M, not by the batch's T), reused across steps.
+// Its activations are its own (sized by M, not by the batch's T), in an arena reused
+// across steps.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "model/bert_config.h"
 #include "model/bert_parameters.h"
+#include "tensor/arena.h"
 
 namespace bertcls::model {
 
@@ -27,7 +29,7 @@ class MaskedLmHead {
   // nn.CrossEntropyLoss(ignore_index=-100) of the last forward: the mean over the masked
   // tokens. Keeps d(loss)/d(logits). No masked token gives 0 (torch gives NaN, a mean over
   // nothing) and a zero gradient, so a batch that drew no mask leaves the model as it is.
-  float loss();
+  float loss(const BertConfig& c);
   // Accumulates the head's gradients into g (the decoder's into every row of g.wte) and
   // writes d(loss)/d(x) into the masked rows of dx [T, C]; the caller zeroes the others.
   void backward(const ParameterTensors& p, const ParameterTensors& g, const BertConfig& c, float* dx);
@@ -37,7 +39,11 @@ class MaskedLmHead {
 
  private:
   std::vector<int32_t> rows_, targets_;  // [M]
-  std::vector<float> in_, pre_, act_, normed_, mean_, rstd_, logits_, dlogits_, dnormed_, dact_;
+  tensor::Arena arena_;
+  // [M, C] but mean_, rstd_ [M] and logits_, dlogits_ [M, V]; dnormed_ also holds the
+  // gradient of in_ once the LayerNorm's backward has read it.
+  float *in_ = nullptr, *pre_ = nullptr, *act_ = nullptr, *normed_ = nullptr, *mean_ = nullptr, *rstd_ = nullptr,
+        *logits_ = nullptr, *dlogits_ = nullptr, *dnormed_ = nullptr, *dact_ = nullptr;
 };
 
 }  // namespace bertcls::model
