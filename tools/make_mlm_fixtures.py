@@ -87,11 +87,8 @@ def build_case(name, model, lengths, S, pairs):
 
 
 # A few pre-training steps on mlm_micro's batch, as `bertcls pretrain` composes them with
-# dropout off and a fixed mask: AdamW in the Trainer's two groups, the linear schedule with
-# warm-up, clip_grad_norm_(1.0). The tied decoder's gradient moves every word-embedding row.
-TRAJECTORY = {"steps": 8, "lr": 1e-2, "warmup": 2, "weight_decay": 0.01, "max_grad_norm": 1.0}
-
-
+# dropout off and a fixed mask (make_bert_fixtures.py's TRAJECTORY and train_steps). The
+# tied decoder's gradient moves every word-embedding row.
 def build_trajectory(name, model, lengths, S, pairs):
     d = MODELS[model]
     cfg = ref.Config(d)
@@ -99,25 +96,11 @@ def build_trajectory(name, model, lengths, S, pairs):
     params = {n: torch.from_numpy(mbf.generated_weight(n, s)).requires_grad_(True) for n, s in names}
     case = ref.read_safetensors(os.path.join(mbf.OUT, "cases", name + ".safetensors"))
     ids, types, mask, labels = (case[k].long() for k in ("input_ids", "token_type_ids", "attention_mask", "mlm_labels"))
-    t = TRAJECTORY
-    groups = [{"params": [params[n] for n, _ in names if mbf.trainer_decays(n)], "weight_decay": t["weight_decay"]},
-              {"params": [params[n] for n, _ in names if not mbf.trainer_decays(n)], "weight_decay": 0.0}]
-    opt = torch.optim.AdamW(groups, lr=t["lr"])
-    total, warmup = t["steps"], t["warmup"]
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda k: k / max(1, warmup) if k < warmup else max(0.0, (total - k) / max(1, total - warmup)))
-    losses, norms = [], []
-    for _ in range(total):
-        opt.zero_grad()
-        _, loss = ref.forward_masked_lm(cfg, params, ids, types, mask, labels)
-        loss.backward()
-        norms.append(torch.nn.utils.clip_grad_norm_([params[n] for n, _ in names], t["max_grad_norm"]).item())
-        losses.append(loss.item())
-        opt.step()
-        sched.step()
+    losses, norms = mbf.train_steps(params, names,
+                                    lambda: ref.forward_masked_lm(cfg, params, ids, types, mask, labels)[1])
     scores, _ = ref.forward_masked_lm(cfg, params, ids, types, mask, labels)
     final = scores.detach().numpy()[labels.numpy() != -100]
-    out = dict(t, losses=losses, grad_norms=norms, final_masked_logits=final.reshape(-1).tolist())
+    out = dict(mbf.TRAJECTORY, losses=losses, grad_norms=norms, final_masked_logits=final.reshape(-1).tolist())
     os.makedirs(os.path.join(mbf.OUT, "trajectories"), exist_ok=True)
     mbf.write_json(os.path.join(mbf.OUT, "trajectories", name + ".json"), out)
     print("%-18s losses %s" % (name, " ".join("%.5f" % x for x in losses)))
