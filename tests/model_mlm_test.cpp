@@ -14,9 +14,7 @@
 
 #include <bertcls/error.h>
 #include "support/bert_fixture.h"
-#include "train/adamw.h"
-#include "train/grad_clip.h"
-#include "train/lr_schedule.h"
+#include "support/trajectory.h"
 
 namespace bertcls::model {
 namespace {
@@ -154,33 +152,11 @@ TEST(MaskedLmHead, PretrainingStepsFollowPyTorch) {
   const nlohmann::json want = nlohmann::json::parse(in);
   const ParityCase ref("mlm_micro");
   BertClassifier model = mlm_model("micro_mlm");
-  const Batch batch = mlm_batch(ref);
-  std::vector<train::ParamSegment> segments;
-  for (const NamedParameter& np : model.named_parameters())
-    segments.push_back({np.name, np.offset, np.count, train::trainer_applies_weight_decay(np.name)});
-  train::AdamW adamw(segments, {.weight_decay = want["weight_decay"].get<double>()});
-  const int steps = want["steps"];
-  double loss_dev = 0.0;
-  for (int step = 0; step < steps; ++step) {
-    model.forward(batch, {.backward = true});
-    const float loss = model.loss(batch);
-    model.zero_grad();
-    model.backward();
-    const float norm = train::clip_grad_norm(model.grads(), segments, want["max_grad_norm"].get<float>());
-    EXPECT_NEAR(norm, want["grad_norms"][step].get<double>(), 1e-4 * want["grad_norms"][step].get<double>()) << step;
-    loss_dev = std::max(loss_dev, std::fabs(loss - want["losses"][step].get<double>()));
-    adamw.step(model.parameters(), model.grads(),
-               want["lr"].get<double>() * train::linear_warmup_multiplier(step, want["warmup"], steps));
-  }
-  EXPECT_LE(loss_dev, 1e-4);
-  const auto logits = model.forward(batch);
-  ASSERT_EQ(logits.size(), want["final_masked_logits"].size());
-  double logit_dev = 0.0;
-  for (size_t i = 0; i < logits.size(); ++i)
-    logit_dev = std::max(logit_dev, std::fabs(logits[i] - want["final_masked_logits"][i].get<double>()));
-  EXPECT_LE(logit_dev, 1e-4);
-  std::cout << "mlm_micro: " << steps << " steps, largest loss deviation " << loss_dev << ", final logits " << logit_dev
-            << "\n";
+  const test::TrajectoryDeviation dev = test::follow_trajectory(model, mlm_batch(ref), want, "final_masked_logits");
+  EXPECT_LE(dev.loss, 1e-4);
+  EXPECT_LE(dev.logits, 1e-4);
+  std::cout << "mlm_micro: " << want["steps"] << " steps, largest loss deviation " << dev.loss << ", final logits "
+            << dev.logits << "\n";
 }
 
 TEST(MaskedLmHead, HasNoPoolerOrClassifierAndOnlyBertHasIt) {
