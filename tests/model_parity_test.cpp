@@ -16,10 +16,8 @@
 
 #include "hf/pretrained.h"
 #include "support/bert_fixture.h"
+#include "support/trajectory.h"
 #include "tensor/packed_linear.h"
-#include "train/adamw.h"
-#include "train/grad_clip.h"
-#include "train/lr_schedule.h"
 
 namespace bertcls::model {
 namespace {
@@ -158,36 +156,18 @@ TEST_P(FamilyTrajectory, LossesNormsAndFinalLogitsFollowPyTorch) {
   const ParityCase ref(spec.name);
   BertClassifier model = test::generated_model(spec.model);
   const Batch batch = ref.batch();
-  std::vector<train::ParamSegment> segments;
-  for (const NamedParameter& np : model.named_parameters())
-    segments.push_back({np.name, np.offset, np.count, np.trainable && train::trainer_applies_weight_decay(np.name)});
   const std::vector<float> before(model.parameters().begin(), model.parameters().end());
-  train::AdamW adamw(segments, {.weight_decay = want["weight_decay"].get<double>()});
-  const int steps = want["steps"];
-  double loss_dev = 0.0;
-  for (int step = 0; step < steps; ++step) {
-    model.forward(batch, {.backward = true});
-    const float loss = model.loss(batch, {});
-    model.zero_grad();
-    model.backward();
-    const float norm = train::clip_grad_norm(model.grads(), segments, want["max_grad_norm"].get<float>());
-    EXPECT_NEAR(norm, want["grad_norms"][step].get<double>(), 1e-4 * want["grad_norms"][step].get<double>()) << step;
-    loss_dev = std::max(loss_dev, std::fabs(loss - want["losses"][step].get<double>()));
-    adamw.step(model.parameters(), model.grads(),
-               want["lr"].get<double>() * train::linear_warmup_multiplier(step, want["warmup"], steps));
-  }
-  EXPECT_LE(loss_dev, 2e-5);
-  for (const NamedParameter& np : model.named_parameters())
-    if (!np.trainable)
+  const test::TrajectoryDeviation dev = test::follow_trajectory(model, batch, want, "final_logits");
+  EXPECT_LE(dev.loss, 2e-5);
+  EXPECT_LE(dev.logits, 1e-4);
+  for (const NamedParameter& np : model.named_parameters()) {
+    if (!np.trainable) {
       EXPECT_EQ(0, std::memcmp(before.data() + np.offset, model.parameters().data() + np.offset, np.count * sizeof(float)))
           << np.name << " is fixed";
-  auto logits = model.forward(batch, {});
-  double logit_dev = 0.0;
-  for (size_t i = 0; i < logits.size(); ++i)
-    logit_dev = std::max(logit_dev, std::fabs(logits[i] - want["final_logits"][i].get<double>()));
-  EXPECT_LE(logit_dev, 1e-4);
-  std::cout << spec.name << ": " << steps << " steps, largest loss deviation " << loss_dev
-            << ", final logits " << logit_dev << "\n";
+    }
+  }
+  std::cout << spec.name << ": " << want["steps"] << " steps, largest loss deviation " << dev.loss
+            << ", final logits " << dev.logits << "\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, FamilyTrajectory,

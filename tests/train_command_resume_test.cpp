@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "support/cli_runner.h"
+#include "support/run_records.h"
 #include "support/tiny_model.h"
 
 namespace fs = std::filesystem;
@@ -41,18 +42,7 @@ class TrainResumeCommand : public ::testing::Test {
     return "train --model " + path("base") + " --train " + path("train.csv") + " --out " + path(out) +
            " --batch-size 2 --seed 5 --log-every 1 --epochs " + epochs + " --lr " + lr + " " + extra;
   }
-  // Epoch records of metrics.jsonl without the timing fields.
-  static std::vector<json> epoch_records(const std::string& out) {
-    std::vector<json> records;
-    std::ifstream in(*dir / out / "metrics.jsonl");
-    for (std::string line; std::getline(in, line);) {
-      json r = json::parse(line);
-      if (r["event"] != "epoch") continue;
-      r.erase("samples_per_second");
-      records.push_back(r);
-    }
-    return records;
-  }
+  static std::vector<json> epoch_records(const std::string& out) { return bertcls::test::epoch_records(*dir / out); }
   static fs::path* dir;
 };
 fs::path* TrainResumeCommand::dir = nullptr;

@@ -10,7 +10,7 @@
 # include's layer is the first component of its path ("io/safetensors.h": io), since
 # every include in src/ is written relative to src/. The public headers, included as
 # <bertcls/...>, are of two kinds (docs/DESIGN.md): the API (classifier.h, fine_tune.h,
-# train_vocabulary.h, bertcls.h), which is pipeline's, and the vocabulary (error.h, data.h, ...), plain types
+# pretrain.h, train_vocabulary.h, bertcls.h), which is pipeline's, and the vocabulary (error.h, data.h, ...), plain types
 # below every layer. A folder missing from the table below is reported too: a new layer
 # must get its place here before it gets files.
 set -euo pipefail
@@ -26,8 +26,8 @@ root=${root%/}
 declare -A rank=(
   [vocabulary]=-1 [common]=0 [tensor]=1 [io]=2 [text]=2 [dist]=2 [model]=3 [hf]=4 [train]=5 [pipeline]=6 [serve]=7 [capi]=7 [cli]=8
 )
-declare -A alias=([bertcls/classifier.h]=pipeline [bertcls/fine_tune.h]=pipeline [bertcls/train_vocabulary.h]=pipeline
-                  [bertcls/bertcls.h]=pipeline)
+declare -A alias=([bertcls/classifier.h]=pipeline [bertcls/fine_tune.h]=pipeline [bertcls/pretrain.h]=pipeline
+                  [bertcls/train_vocabulary.h]=pipeline [bertcls/bertcls.h]=pipeline)
 declare -A edges=()
 
 violations=0

@@ -294,16 +294,10 @@ def trainer_decays(name):
     return "LayerNorm" not in name and "layer_norm" not in name and "bias" not in name
 
 
-def build_trajectory(name):
-    _, model, lengths, S, pairs, kind, weights, pad_inside = next(c for c in CASES if c[0] == name)
-    assert kind == "class" and weights is None
-    d = MODELS[model]
-    cfg = ref.Config(d)
-    params = initial_params(d)
-    names = [(n, s) for n, s in hf_names(d) if params[n].requires_grad]  # the Trainer optimizes these only
-    rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
-    ids, types, mask = (torch.from_numpy(a) for a in padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside, cfg.pad))
-    labels = torch.from_numpy(rng.integers(0, cfg.num_labels, len(lengths)))
+def train_steps(params, names, loss_fn):
+    """TRAJECTORY's steps of loss_fn() over params[n] for the (n, shape) in names: AdamW in
+    the Trainer's two groups, the linear schedule with warm-up, clip_grad_norm_. Returns
+    the losses and the norms before clipping."""
     t = TRAJECTORY
     groups = [{"params": [params[n] for n, _ in names if trainer_decays(n)], "weight_decay": t["weight_decay"]},
               {"params": [params[n] for n, _ in names if not trainer_decays(n)], "weight_decay": 0.0}]
@@ -314,14 +308,28 @@ def build_trajectory(name):
     losses, norms = [], []
     for _ in range(total):
         opt.zero_grad()
-        loss, _ = ref.loss_of(cfg, ref.forward(cfg, params, ids, types, mask), labels)
+        loss = loss_fn()
         loss.backward()
         norms.append(torch.nn.utils.clip_grad_norm_([params[n] for n, _ in names], t["max_grad_norm"]).item())
         losses.append(loss.item())
         opt.step()
         sched.step()
+    return losses, norms
+
+
+def build_trajectory(name):
+    _, model, lengths, S, pairs, kind, weights, pad_inside = next(c for c in CASES if c[0] == name)
+    assert kind == "class" and weights is None
+    d = MODELS[model]
+    cfg = ref.Config(d)
+    params = initial_params(d)
+    names = [(n, s) for n, s in hf_names(d) if params[n].requires_grad]  # the Trainer optimizes these only
+    rng = np.random.default_rng(fnv1a64(name) & 0xFFFFFFFF)
+    ids, types, mask = (torch.from_numpy(a) for a in padded_batch(rng, d["vocab_size"], lengths, S, pairs, pad_inside, cfg.pad))
+    labels = torch.from_numpy(rng.integers(0, cfg.num_labels, len(lengths)))
+    losses, norms = train_steps(params, names, lambda: ref.loss_of(cfg, ref.forward(cfg, params, ids, types, mask), labels)[0])
     final = ref.forward(cfg, params, ids, types, mask).detach().numpy()
-    out = dict(t, losses=losses, grad_norms=norms, final_logits=final.reshape(-1).tolist())
+    out = dict(TRAJECTORY, losses=losses, grad_norms=norms, final_logits=final.reshape(-1).tolist())
     os.makedirs(os.path.join(OUT, "trajectories"), exist_ok=True)
     write_json(os.path.join(OUT, "trajectories", name + ".json"), out)
     print("%-24s losses %s" % (name, " ".join("%.5f" % x for x in losses)))

@@ -1,6 +1,7 @@
 """A PyTorch reference of Hugging Face's BERT-family classifiers (eager, fp32):
 BertForSequenceClassification, RobertaForSequenceClassification (and XLM-RoBERTa's),
-DistilBertForSequenceClassification and ElectraForSequenceClassification.
+DistilBertForSequenceClassification and ElectraForSequenceClassification; and of
+BertForMaskedLM (modeling_bert.py's BertOnlyMLMHead, decoder tied to the word embeddings).
 
 transformers is not installable here, so this re-implements their forwards
 (modeling_bert.py: BertEmbeddings, BertSelfAttention with the extended attention mask
@@ -115,6 +116,36 @@ def forward(cfg, p, input_ids, token_type_ids, attention_mask, train=False):
     """logits [B, K] of a padded batch, as <Family>ForSequenceClassification.forward."""
     if cfg.family == "distilbert":
         return forward_distilbert(cfg, p, input_ids, attention_mask, train)
+    h = encode(cfg, p, input_ids, token_type_ids, attention_mask, train)
+    g = lambda n: p[BASE_PREFIX[cfg.family] + n]
+    lin = lambda x, n: F.linear(x, g(n + ".weight"), g(n + ".bias"))
+    drop = lambda x, rate: F.dropout(x, rate, train)
+    head = lambda x, n: F.linear(x, p[n + ".weight"], p[n + ".bias"])
+    if cfg.family == "bert":
+        pooled = torch.tanh(lin(h[:, 0], "pooler.dense"))
+        return head(drop(pooled, cfg.classifier_dropout), "classifier")
+    # RobertaClassificationHead (tanh) and ElectraClassificationHead (hidden_act).
+    x = head(drop(h[:, 0], cfg.classifier_dropout), "classifier.dense")
+    x = torch.tanh(x) if cfg.family in ("roberta", "xlm-roberta") else cfg.act(x)
+    return head(drop(x, cfg.classifier_dropout), "classifier.out_proj")
+
+
+def forward_masked_lm(cfg, p, input_ids, token_type_ids, attention_mask, labels, train=False):
+    """(prediction_scores [B, S, V], loss) as BertForMaskedLM.forward: BertLMPredictionHead
+    (transform: dense, hidden_act, LayerNorm; decoder tied to the word embeddings, plus
+    cls.predictions.bias) on every token, CrossEntropyLoss over the labels that are not -100."""
+    assert cfg.family == "bert"
+    h = encode(cfg, p, input_ids, token_type_ids, attention_mask, train)
+    t = F.linear(h, p["cls.predictions.transform.dense.weight"], p["cls.predictions.transform.dense.bias"])
+    t = F.layer_norm(cfg.act(t), (cfg.C,), p["cls.predictions.transform.LayerNorm.weight"],
+                     p["cls.predictions.transform.LayerNorm.bias"], cfg.eps)
+    scores = F.linear(t, p["bert.embeddings.word_embeddings.weight"], p["cls.predictions.bias"])
+    loss = F.cross_entropy(scores.view(-1, scores.shape[-1]), labels.view(-1), ignore_index=-100)
+    return scores, loss
+
+
+def encode(cfg, p, input_ids, token_type_ids, attention_mask, train=False):
+    """The encoder's last hidden states [B, S, C] of a padded batch (BERT, RoBERTa, ELECTRA)."""
     B, S = input_ids.shape
     g = lambda n: p[BASE_PREFIX[cfg.family] + n]
     lin = lambda x, n: F.linear(x, g(n + ".weight"), g(n + ".bias"))
@@ -150,15 +181,7 @@ def forward(cfg, p, input_ids, token_type_ids, attention_mask, train=False):
         a = ln(drop(lin(ctx, pre + "attention.output.dense"), cfg.hidden_dropout) + h, pre + "attention.output.LayerNorm")
         inter = cfg.act(lin(a, pre + "intermediate.dense"))
         h = ln(drop(lin(inter, pre + "output.dense"), cfg.hidden_dropout) + a, pre + "output.LayerNorm")
-
-    head = lambda x, n: F.linear(x, p[n + ".weight"], p[n + ".bias"])
-    if cfg.family == "bert":
-        pooled = torch.tanh(lin(h[:, 0], "pooler.dense"))
-        return head(drop(pooled, cfg.classifier_dropout), "classifier")
-    # RobertaClassificationHead (tanh) and ElectraClassificationHead (hidden_act).
-    x = head(drop(h[:, 0], cfg.classifier_dropout), "classifier.dense")
-    x = torch.tanh(x) if cfg.family in ("roberta", "xlm-roberta") else cfg.act(x)
-    return head(drop(x, cfg.classifier_dropout), "classifier.out_proj")
+    return h
 
 
 def forward_distilbert(cfg, p, input_ids, attention_mask, train):

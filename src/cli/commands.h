@@ -11,6 +11,7 @@ void add_download_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_pretrain_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_vocab_command(CLI::App& app);
 

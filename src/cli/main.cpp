@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", bertcls::version());
   app.require_subcommand(1);
   bertcls::cli::add_train_command(app);
+  bertcls::cli::add_pretrain_command(app);
   bertcls::cli::add_eval_command(app);
   bertcls::cli::add_tokenize_command(app);
   bertcls::cli::add_download_command(app);

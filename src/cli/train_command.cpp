@@ -1,18 +1,14 @@
 // bertcls train: the tutorial in one command, over bertcls::fine_tune.
-#include <unistd.h>
-
 #include <bertcls/fine_tune.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <memory>
-#include <vector>
 
+#include "cli/bundled_presets.h"
 #include "cli/commands.h"
 #include "cli/data_options.h"
-#include "common/stop_signal.h"
-#include "pipeline/train_progress.h"
+#include "cli/run_console.h"
 
 namespace bertcls::cli {
 namespace {
@@ -26,21 +22,6 @@ struct TrainCommandOptions {
   bool no_bias_correction = false;
   std::string class_weights;
 };
-
-// Where the bundled preset lives: the source tree's data/ for a binary run where it was
-// built, else an installed tree's share/bertcls, found next to the binary (wherever the
-// tree was unpacked: `cmake --install --prefix`, a .deb) or under the configured prefix.
-std::string bundled_presets_dir(const std::string& preset) {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates{BERTCLS_DATA_DIR};
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back(exe.parent_path() / BERTCLS_BIN_TO_DATA);
-  candidates.push_back(BERTCLS_INSTALLED_DATA_DIR);
-  for (const fs::path& dir : candidates)
-    if (fs::exists(dir / preset / "config.json", ec)) return dir.lexically_normal().string();
-  return BERTCLS_DATA_DIR;  // fine_tune names the preset it cannot find there
-}
 
 void run_train(TrainCommandOptions& o, const CLI::App& cmd) {
   FineTuneOptions& run = o.run;
@@ -56,25 +37,15 @@ void run_train(TrainCommandOptions& o, const CLI::App& cmd) {
   run.balanced_class_weights = o.class_weights == "balanced";
   run.preset_dir = bundled_presets_dir(run.preset);
 
-  pipeline::TrainProgress progress(stderr, ::isatty(STDERR_FILENO) == 1, run.log_every);
-  StopSignal stop;
-  FineTuneCallbacks callbacks;
-  callbacks.on_message = [&](const std::string& line) { progress.message("bertcls: " + line); };
-  callbacks.on_step = [&](const StepReport& r) { progress.step(r); };
-  callbacks.on_epoch = [&](const EpochReport& r) { progress.epoch(r); };
-  callbacks.stop_requested = [&] { return stop.requested(); };
-  const FineTuneResult result = fine_tune(run, callbacks);
+  RunConsole console(run.log_every);
+  const FineTuneResult result = fine_tune(run, console.callbacks());
   if (!result.reporter) {  // another process of a data-parallel run reports
     if (result.interrupted) throw CLI::RuntimeError(130);
     return;
   }
-  if (result.interrupted) {
-    progress.message("bertcls: interrupted at step " + std::to_string(result.step) +
-                     "; to continue, run the same command with --resume " + run.out);
-    throw CLI::RuntimeError(130);
-  }
+  if (result.interrupted) console.interrupted(result.step, run.out);
   if (result.early_stopped)
-    progress.message("bertcls: early stop: no better validation score for " + std::to_string(run.patience) + " epochs");
+    console.message("early stop: no better validation score for " + std::to_string(run.patience) + " epochs");
   std::printf("%s\n", result.model_dir.c_str());
 }
 

@@ -290,7 +290,11 @@ ModelConfig model_config_from_json(const json& doc, const std::string& source) {
   return result;
 }
 
-const char* architecture_name(model::Family family) { return keys_of(family).architecture; }
+const char* architecture_name(model::Family family, model::Head head) {
+  // BertWeights refuses the masked-LM head for the other families.
+  if (head == model::Head::masked_lm) return "BertForMaskedLM";
+  return keys_of(family).architecture;
+}
 
 ModelConfig read_model_config(const std::filesystem::path& config_json) {
   return model_config_from_json(read_json_strict(config_json), config_json.string());
@@ -301,7 +305,7 @@ json model_config_to_json(const ModelConfig& model_config) {
   const json& source = model_config.source.is_object() ? model_config.source : json::object();
   json doc = source;
   const FamilyKeys& keys = keys_of(config.family);
-  doc["architectures"] = {keys.architecture};
+  doc["architectures"] = {architecture_name(config.family, config.head)};
   doc["model_type"] = keys.model_type;
   doc["vocab_size"] = config.vocab_size;
   doc[keys.hidden_size] = config.hidden_size;

@@ -31,14 +31,16 @@ struct ModelConfig {
 
 ModelConfig read_model_config(const std::filesystem::path& config_json);
 
-// transformers' class for the family's classifier ("RobertaForSequenceClassification").
-const char* architecture_name(model::Family family);
+// transformers' class for the family's model with that head ("RobertaForSequenceClassification",
+// "BertForMaskedLM").
+const char* architecture_name(model::Family family, model::Head head = model::Head::sequence_classification);
 
 // The same on a parsed document; `source` names it in error messages.
 ModelConfig model_config_from_json(const nlohmann::json& json, const std::string& source);
 
 // config.json for a fine-tuned model: the source document with the architecture fields
-// (under the family's own names), architectures ["<Family>ForSequenceClassification"],
+// (under the family's own names), architectures ["<Family>ForSequenceClassification"]
+// (["BertForMaskedLM"] under the masked-LM head),
 // model_type, id2label/label2id (string keys, as HF
 // writes them) and problem_type (when set) overwritten. num_labels is dropped: HF
 // derives it from id2label.

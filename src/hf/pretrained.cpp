@@ -17,10 +17,15 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// HF's _fix_key for LayerNorm parameters saved by old (TF-converted) checkpoints.
-std::string fix_key(std::string key) {
+// HF's _fix_key for LayerNorm parameters saved by old (TF-converted) checkpoints; under
+// the masked-LM head, the tied decoder's names as the tensors they are tied to.
+std::string fix_key(std::string key, const model::BertConfig& config) {
   if (ends_with(key, "LayerNorm.gamma")) return key.substr(0, key.size() - 5) + "weight";
   if (ends_with(key, "LayerNorm.beta")) return key.substr(0, key.size() - 4) + "bias";
+  if (config.head == model::Head::masked_lm) {
+    if (key == "cls.predictions.decoder.weight") return model::base_model_prefix(config.family) + "embeddings.word_embeddings.weight";
+    if (key == "cls.predictions.decoder.bias") return "cls.predictions.bias";
+  }
   return key;
 }
 
@@ -66,13 +71,13 @@ LoadReport load_state_dict(model::BertWeights& weights, const std::vector<io::Na
   };
 
   LoadReport report;
-  report.architecture = architecture_name(weights.config().family);
+  report.architecture = architecture_name(weights.config().family, weights.config().head);
   std::set<std::string> loaded;
   float* params = weights.parameters().data();
   for (const io::NamedTensor& t : tensors) {
     // Non-persistent buffers of BertEmbeddings that older versions saved.
     if (ends_with(t.name, "embeddings.position_ids") || ends_with(t.name, "embeddings.token_type_ids")) continue;
-    std::string key = fix_key(t.name);
+    std::string key = fix_key(t.name, weights.config());
     if (bare && expected.count(prefix + key)) key = prefix + key;
     auto it = expected.find(key);
     if (it == expected.end()) {
@@ -94,6 +99,7 @@ LoadReport load_state_dict(model::BertWeights& weights, const std::vector<io::Na
 PretrainedModel load_pretrained(const std::filesystem::path& dir, const LoadOptions& options) {
   ModelConfig config = read_model_config(dir / "config.json");
   if (!options.labels.empty()) config.set_labels(options.labels);
+  config.bert.head = options.head;
   std::vector<io::NamedTensor> tensors = io::read_model_weights(dir);
   model::BertWeights weights(config.bert, options.init_seed);
   LoadReport report = load_state_dict(weights, tensors, dir.string());

@@ -2,10 +2,14 @@
 // BertForSequenceClassification.from_pretrained loads it:
 // - keys as HF names them, with the "bert." prefix, or without it (a bare BertModel);
 // - old LayerNorm names gamma/beta read as weight/bias;
-// - keys the model has no place for (cls.* pre-training heads) are reported unexpected,
+// - keys the model has no place for (cls.* pre-training heads under a classifier) are
+//   reported unexpected,
 //   tensors the checkpoint lacks (usually classifier.*) reported missing and initialised
 //   as HF's _init_weights does, from a seeded generator;
 // - the position_ids / token_type_ids buffers older checkpoints carry are dropped silently;
+// - under the masked-LM head (BertForMaskedLM), cls.predictions.decoder.weight and
+//   .bias, which HF ties to the word embeddings and cls.predictions.bias, are read as
+//   those (a checkpoint saved without tying them carries both);
 // - a tensor whose shape differs from the model's is an Error naming both shapes.
 #pragma once
 
@@ -40,6 +44,10 @@ struct LoadOptions {
   // the checkpoint must then not provide (HF's size-mismatch error otherwise).
   std::vector<std::string> labels;
   uint64_t init_seed = 0;  // seeds the initialisation of missing tensors
+  // The head to build on the encoder, whatever config.json's architectures say (HF's
+  // AutoModelFor... class picks it the same way): a pre-trained BertForMaskedLM folder
+  // loads as a classifier with a fresh head, and the other way round.
+  model::Head head = model::Head::sequence_classification;
 };
 
 struct PretrainedModel {

@@ -22,6 +22,7 @@ void Batch::clear() {
   offsets.assign(1, 0);
   class_labels.clear();
   float_labels.clear();
+  mlm_labels.clear();
 }
 
 Batch Batch::from_padded(std::span<const int32_t> ids, std::span<const int32_t> type_ids,

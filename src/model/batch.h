@@ -15,6 +15,10 @@ struct Batch {
   std::vector<int32_t> offsets{0};    // [B+1] sequence b is rows offsets[b] .. offsets[b+1]-1
   std::vector<int32_t> class_labels;  // [B] single-label targets; empty when labels are floats
   std::vector<float> float_labels;    // [B, K] multi-label or regression targets; else empty
+  // [T] the masked-LM head's targets: the original token id at a masked position,
+  // kIgnoreIndex at every other (HF's labels with -100); empty for a classification head.
+  std::vector<int32_t> mlm_labels;
+  static constexpr int32_t kIgnoreIndex = -100;
 
   int num_sequences() const { return static_cast<int>(offsets.size()) - 1; }
   int num_tokens() const { return offsets.back(); }

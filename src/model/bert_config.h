@@ -22,11 +22,18 @@ enum class Activation { gelu, gelu_tanh, relu, silu, tanh };
 //               hidden_size, head dropout -> dense -> hidden_act -> dropout -> out_proj
 enum class Family { bert, roberta, xlm_roberta, distilbert, electra };
 
+// What sits on the encoder: BertForSequenceClassification's head on the first token, or
+// BertForMaskedLM's (cls.predictions: dense -> hidden_act -> LayerNorm -> a decoder tied to
+// the word embeddings, plus a bias) on the masked tokens, for pre-training. Only the bert
+// family has the masked-LM head so far.
+enum class Head { sequence_classification, masked_lm };
+
 // HF's problem_type: chooses the loss of BertForSequenceClassification.
 enum class ProblemType { single_label_classification, multi_label_classification, regression };
 
 struct BertConfig {
   Family family = Family::bert;
+  Head head = Head::sequence_classification;
   int vocab_size = 0;                // V
   int hidden_size = 0;               // C
   int num_hidden_layers = 0;         // NL
@@ -45,7 +52,7 @@ struct BertConfig {
   float classifier_dropout = 0.1f;   // HF falls back to hidden_dropout_prob when null
   int pad_token_id = 0;              // -1: none (config.json has null)
   float initializer_range = 0.02f;   // stddev of the normal init of new weights
-  int num_labels = 2;                // K: the classifier's outputs
+  int num_labels = 2;                // K: the classifier's outputs (unused by the masked-LM head)
   // As HF: when config.json has no problem_type it is inferred from the labels at the
   // first loss computation (1 label -> regression; integer labels -> single label;
   // float labels -> multi label), and then kept.

@@ -79,10 +79,16 @@ ParameterTensors point_parameters(float* base, const BertConfig& config) {
   p.fcprojb = take(s.NL * s.C);
   p.ln2w = take(s.NL * s.C);
   p.ln2b = take(s.NL * s.C);
-  p.poolw = take(s.C * s.C);
-  p.poolb = take(s.C);
-  p.clsw = take(s.K * s.C);
-  p.clsb = take(s.K);
+  const bool mlm = config.head == Head::masked_lm;
+  p.poolw = mlm ? nullptr : take(s.C * s.C);
+  p.poolb = mlm ? nullptr : take(s.C);
+  p.clsw = mlm ? nullptr : take(s.K * s.C);
+  p.clsb = mlm ? nullptr : take(s.K);
+  p.mlmw = mlm ? take(s.C * s.C) : nullptr;
+  p.mlmb = mlm ? take(s.C) : nullptr;
+  p.mlm_lnw = mlm ? take(s.C) : nullptr;
+  p.mlm_lnb = mlm ? take(s.C) : nullptr;
+  p.mlm_bias = mlm ? take(s.V) : nullptr;
   return p;
 }
 
@@ -157,6 +163,15 @@ std::vector<NamedParameter> named_parameters(const BertConfig& config) {
   per_layer(n.output, "bias", {C}, InitKind::zeros);
   per_layer(n.output_norm, "weight", {C}, InitKind::ones);
   per_layer(n.output_norm, "bias", {C}, InitKind::zeros);
+  if (config.head == Head::masked_lm) {
+    // BertForMaskedLM has no pooler; cls.predictions.decoder.weight is the word embeddings.
+    add("cls.predictions.transform.dense.weight", {C, C}, InitKind::normal);
+    add("cls.predictions.transform.dense.bias", {C}, InitKind::zeros);
+    add("cls.predictions.transform.LayerNorm.weight", {C}, InitKind::ones);
+    add("cls.predictions.transform.LayerNorm.bias", {C}, InitKind::zeros);
+    add("cls.predictions.bias", {V}, InitKind::zeros);
+    return out;
+  }
   const HeadNames head = head_names(config.family);
   add(head.dense + ".weight", {C, C}, InitKind::normal);
   add(head.dense + ".bias", {C}, InitKind::zeros);

@@ -34,10 +34,18 @@ struct ParameterTensors {
   float* fcprojb;   // [NL, C]
   float* ln2w;      // [NL, C]
   float* ln2b;      // [NL, C]
+  // The classification head; null under the masked-LM head.
   float* poolw;     // [C, C]   the head's dense layer (BERT's pooler)
   float* poolb;     // [C]
   float* clsw;      // [K, C]   the head's output layer
   float* clsb;      // [K]
+  // The masked-LM head (cls.predictions); null under the classification head. Its decoder
+  // weight is wte itself (tied, as HF ties it), so only its bias is a tensor of its own.
+  float* mlmw;      // [C, C]   transform.dense
+  float* mlmb;      // [C]
+  float* mlm_lnw;   // [C]      transform.LayerNorm
+  float* mlm_lnb;   // [C]
+  float* mlm_bias;  // [V]      the decoder's bias (cls.predictions.bias)
 };
 
 // One encoder layer's slices of ParameterTensors (forward and backward name them once).

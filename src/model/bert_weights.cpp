@@ -34,7 +34,9 @@ void validate_config(const BertConfig& c) {
   if (c.hidden_size % c.num_attention_heads != 0)
     throw Error("config: hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_attention_heads));
-  if (c.num_labels < 1) throw Error("config: the classifier needs at least one label (num_labels is " +
+  if (c.head == Head::masked_lm && c.family != Family::bert)
+    throw Error("config: the masked-LM head (BertForMaskedLM) is implemented for model_type bert only");
+  if (c.head == Head::sequence_classification && c.num_labels < 1) throw Error("config: the classifier needs at least one label (num_labels is " +
                                     std::to_string(c.num_labels) + ")");
 }
 

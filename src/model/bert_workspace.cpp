@@ -192,6 +192,11 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, lw.ln2w, lw.ln2b, T, C, eps);
     x = la.ln2;
   }
+  if (c.head == Head::masked_lm) {
+    const std::span<const float> logits = mlm_.forward(p, c, x, batch.mlm_labels, T);
+    have_forward_ = true;
+    return logits;
+  }
   // The head reads each sequence's first token ([CLS], <s>).
   for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
   const float* head_in = a_.cls;
@@ -214,6 +219,10 @@ float BertWorkspace::loss(const BertWeights& w, const Batch& batch, std::span<co
   if (!have_forward_) throw std::logic_error("BertWorkspace::loss before forward");
   const int B = static_cast<int>(offsets_.size()) - 1, K = w.config().num_labels;
   if (batch.num_sequences() != B) throw std::logic_error("BertWorkspace::loss: not the batch of the last forward");
+  if (w.config().head == Head::masked_lm) {
+    have_loss_ = true;
+    return mlm_.loss(w.config());
+  }
   const bool integer_labels = !batch.class_labels.empty();
   const ProblemType problem_type = w.config().problem_type.value_or(infer_problem_type(K, integer_labels));
   float result = 0.0f;
@@ -292,17 +301,23 @@ void BertWorkspace::backward(const BertWeights& w) {
   const Packing pk{offsets_.data(), score_offsets_.data(), B};
   const float attention_output_dropout = c.attention_output_dropout() ? c.hidden_dropout_prob : 0.0f;
 
-  // Head: logits = clsw @ dropout(act(poolw @ [dropout](cls) + poolb)) + clsb.
-  linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K);
-  dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.dpool, a_.dpool,
-                   (long)B * C);
-  activation_backward(c.head_activation(), a_.dpool, a_.dpool, a_.pool_pre, (long)B * C);
-  linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, c.head_input_dropout() ? a_.cls_drop : a_.cls, p.poolw, B, C, C);
-  if (c.head_input_dropout())
-    dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout, C), a_.dcls, a_.dcls,
-                     (long)B * C);
   std::fill_n(a_.dx, (size_t)T * C, 0.0f);
-  for (int b = 0; b < B; b++) std::memcpy(a_.dx + (size_t)offsets_[b] * C, a_.dcls + (size_t)b * C, sizeof(float) * C);
+  if (c.head == Head::masked_lm) {
+    mlm_.backward(p, g_, c, a_.dx);
+  } else {
+    // Head: logits = clsw @ dropout(act(poolw @ [dropout](cls) + poolb)) + clsb.
+    linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K);
+    dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.dpool,
+                     a_.dpool, (long)B * C);
+    activation_backward(c.head_activation(), a_.dpool, a_.dpool, a_.pool_pre, (long)B * C);
+    linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, c.head_input_dropout() ? a_.cls_drop : a_.cls, p.poolw, B,
+                    C, C);
+    if (c.head_input_dropout())
+      dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout, C), a_.dcls,
+                       a_.dcls, (long)B * C);
+    for (int b = 0; b < B; b++)
+      std::memcpy(a_.dx + (size_t)offsets_[b] * C, a_.dcls + (size_t)b * C, sizeof(float) * C);
+  }
 
   // a_.dx holds d(loss)/d(layer output) going down, d(loss)/d(layer input) coming out.
   for (int l = c.num_hidden_layers - 1; l >= 0; l--) {
@@ -336,6 +351,7 @@ void BertWorkspace::backward(const BertWeights& w) {
   // Sinusoidal positions are fixed (requires_grad = False in HF): they get no gradient.
   embedding_backward(g_.wte, c.sinusoidal_positions ? nullptr : g_.wpe, g_.wtt, demb, ids_.data(), type_ids_.data(),
                      pk, E, c.pad_token_id, c.position_offset);
+  if (c.head == Head::masked_lm) touch_all_word_rows();  // the tied decoder's gradient
   for (int t = 0; t < T; t++)
     if (ids_[t] != c.pad_token_id) touch_word_row(ids_[t]);
 }

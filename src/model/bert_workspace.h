@@ -17,6 +17,7 @@
 #include "model/batch.h"
 #include "model/bert_weights.h"
 #include "model/dropout.h"
+#include "model/masked_lm_head.h"
 #include "tensor/arena.h"
 
 namespace bertcls::model {
@@ -40,14 +41,16 @@ struct StepOptions {
 
 class BertWorkspace {
  public:
-  // Logits [B, K] of a packed batch; the span is valid until the next forward().
-  // Throws Error for ids, type ids or lengths the weights cannot embed.
+  // Logits [B, K] of a packed batch; the span is valid until the next forward(). Under
+  // the masked-LM head, logits [M, V] of the M tokens batch.mlm_labels marks (see
+  // masked_lm_head.h). Throws Error for ids, type ids or lengths the weights cannot embed.
   std::span<const float> forward(const BertWeights& w, const Batch& batch, const StepOptions& options = {});
 
   // The loss of the last forward's logits against the batch's labels, chosen by the
   // config's problem_type (inferred as HF infers it when unset; BertClassifier::loss
-  // also fixes it). class_weights [K] weight the single-label cross-entropy. Keeps
-  // d(loss)/d(logits) for backward().
+  // also fixes it). class_weights [K] weight the single-label cross-entropy. Under the
+  // masked-LM head, the mean cross-entropy of the masked tokens. Keeps d(loss)/d(logits)
+  // for backward().
   // `denominator` is what the mean divides by, for a batch that is a shard of a larger
   // one: that batch's sum of class weights (its number of sequences without weights), or
   // its sequences x K for multi-label and regression (see loss_denominator); 0: this
@@ -68,6 +71,7 @@ class BertWorkspace {
   // The word-embedding rows whose gradient backward() wrote since the last zero_grad(),
   // each once, in order of first use (the batches' token ids but the padding id, whose
   // row nn.Embedding(padding_idx) never updates). Every other row's gradient is +0.
+  // The masked-LM head's decoder is tied to the word embeddings: it touches every row.
   std::span<const int32_t> touched_word_rows() const { return touched_rows_; }
   // Counts every row as touched, for a caller that wrote something into their gradient.
   void touch_all_word_rows();
@@ -106,6 +110,7 @@ class BertWorkspace {
   std::vector<uint8_t> row_touched_;  // [V], 1 for the rows in touched_rows_
   tensor::Arena arena_;
   Activations a_;
+  MaskedLmHead mlm_;
   // The last forward's packing and options, copied so backward() needs no batch.
   std::vector<int32_t> ids_, type_ids_, offsets_;
   std::vector<int64_t> score_offsets_;

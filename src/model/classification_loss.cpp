@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "tensor/threads.h"
 
 namespace bertcls::model {
 
@@ -22,7 +25,10 @@ float cross_entropy_loss(float* dlogits, const float* logits, const int32_t* lab
   const double weight_sum = denominator > 0.0
       ? denominator
       : loss_denominator(ProblemType::single_label_classification, labels, class_weights, B, K);
-  double total = 0.0;
+  // Rows in parallel (the masked-LM head has hundreds of rows of a whole vocabulary),
+  // summed afterwards in row order: the same total as a serial loop.
+  std::vector<double> row_loss(static_cast<size_t>(B));
+#pragma omp parallel for if (tensor::worth_parallel((long)B * K))
   for (int b = 0; b < B; b++) {
     const float* z = logits + (long)b * K;
     float mx = z[0];
@@ -31,13 +37,15 @@ float cross_entropy_loss(float* dlogits, const float* logits, const int32_t* lab
     for (int k = 0; k < K; k++) sum += std::exp(static_cast<double>(z[k] - mx));
     double log_sum = std::log(sum);
     double w = class_weights ? class_weights[labels[b]] : 1.0;
-    total += w * (log_sum - (z[labels[b]] - mx));
+    row_loss[b] = w * (log_sum - (z[labels[b]] - mx));
     if (dlogits == nullptr) continue;
     for (int k = 0; k < K; k++) {
       double p = std::exp(z[k] - mx - log_sum);
       dlogits[(long)b * K + k] = static_cast<float>(w / weight_sum * (p - (k == labels[b] ? 1.0 : 0.0)));
     }
   }
+  double total = 0.0;
+  for (double row : row_loss) total += row;
   return static_cast<float>(total / weight_sum);
 }
 

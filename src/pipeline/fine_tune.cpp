@@ -13,12 +13,13 @@
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
 #include "pipeline/sharded_data.h"
+#include "pipeline/preset_folder.h"
+#include "pipeline/run_folder.h"
+#include "pipeline/step_record.h"
 #include "pipeline/text_encoder.h"
 #include "pipeline/training_data.h"
 #include "train/adamw.h"
-#include "train/checkpoint.h"
 #include "train/evaluation.h"
-#include "train/metrics_log.h"
 #include "train/trainer.h"
 
 namespace bertcls {
@@ -85,20 +86,6 @@ nlohmann::ordered_json epoch_record(const EpochReport& r) {
       break;
   }
   return line;
-}
-
-// A preset is a bundled folder's name, or any folder with config.json and tokenizer files.
-fs::path preset_folder(const FineTuneOptions& o) {
-  if (o.preset.find('/') != std::string::npos) {
-    if (!fs::exists(fs::path(o.preset) / "config.json")) throw Error("preset " + o.preset + ": no config.json in that folder");
-    return o.preset;
-  }
-  const fs::path dir = fs::path(o.preset_dir) / o.preset;
-  if (o.preset_dir.empty() || !fs::exists(dir / "config.json"))
-    throw Error("preset " + o.preset + ": no such preset (known: rubert-tiny2" +
-                (o.preset_dir.empty() ? std::string() : ", in " + o.preset_dir) +
-                "; or give a folder with config.json and tokenizer files)");
-  return dir;
 }
 
 // The tutorial's defaults (lr 2e-5, 2 epochs) suit a pretrained model; one that starts
@@ -169,7 +156,8 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   if (o.shard_data) pipeline::drop_others_texts(data.train, t.grad_shards, world);
   const int num_labels = static_cast<int>(data.labels.size());
 
-  const fs::path source = o.model.empty() ? preset_folder(o) : hf::resolve_model(o.model, hf::HubSettings::from_environment());
+  const fs::path source = o.model.empty() ? pipeline::preset_folder(o.preset, o.preset_dir)
+                                          : hf::resolve_model(o.model, hf::HubSettings::from_environment());
   if (t.grad_shards < world.size())
     throw Error("grad_shards " + std::to_string(t.grad_shards) + " is fewer than the " + std::to_string(world.size()) +
                 " processes: every process needs at least one shard of each batch (--grad-shards)");
@@ -209,42 +197,25 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
 
   const nlohmann::json run = run_fingerprint(o, t, data.labels, encoder.max_length(), train_encoded, valid_encoded,
                                              model->parameters().size());
-  std::optional<std::uint64_t> metrics_bytes;
-  if (checkpoint) {
-    train::check_same_run(checkpoint->info.run, run, checkpoint->dir);
-    metrics_bytes = checkpoint->info.caller.at("metrics_bytes").get<std::uint64_t>();
-  }
+  std::optional<pipeline::RunFolder> folder;  // rank 0 writes
+  if (writer) folder.emplace(o.out, run, checkpoint ? &*checkpoint : nullptr);
   const fs::path model_dir = fs::path(o.out) / "model";
-  std::optional<train::MetricsLog> metrics;
-  if (writer) {
-    fs::create_directories(o.out);
-    // A fresh run must not leave an older run's checkpoint for a later resume to pick.
-    if (!checkpoint) train::remove_checkpoints(o.out);
-    metrics.emplace(o.out, metrics_bytes);
-  }
 
   train::TrainerCallbacks callbacks;
   if (writer) {
+    train::MetricsLog& metrics = folder->metrics();
     callbacks.on_step = [&](const StepReport& r) {
       if (cb.on_step) cb.on_step(r);
-      if (o.log_every > 0 && r.step % o.log_every == 0) {
-        nlohmann::ordered_json record = {{"event", "step"}, {"epoch", r.epoch}, {"step", r.step}, {"train_loss", r.loss},
-                                         {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"samples_per_second", r.samples_per_second}};
-        if (world.size() > 1) {
-          record["communication_seconds"] = r.communication_seconds;
-          record["bytes_sent"] = r.bytes_sent;
-        }
-        metrics->append(record);
-      }
+      if (o.log_every > 0 && r.step % o.log_every == 0) metrics.append(pipeline::step_record(r));
     };
     callbacks.on_epoch = [&](const EpochReport& r) {
       if (cb.on_epoch) cb.on_epoch(r);
-      metrics->append(epoch_record(r));
-      metrics->write_curves();
+      metrics.append(epoch_record(r));
+      metrics.write_curves();
     };
     callbacks.on_best = [&](const model::BertClassifier& m) { hf::save_model_folder(config, m.weights(), &encoder.tokenizer(), model_dir); };
     callbacks.on_checkpoint = [&](const train::TrainerSnapshot& snapshot) {
-      const fs::path saved = train::save_checkpoint(o.out, snapshot, config, &encoder.tokenizer(), {run, {{"metrics_bytes", metrics->bytes()}}});
+      const fs::path saved = folder->save_checkpoint(snapshot, config, &encoder.tokenizer());
       say("checkpoint saved to " + saved.string());
     };
   }
