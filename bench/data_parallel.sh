@@ -4,7 +4,8 @@
 # the communication each step needs. Prints samples/s, the ratio, seconds in messages and
 # bytes sent per step (rank 0's, from metrics.jsonl), and the scaling model of
 # bench/README.md ("Data-parallel training") fed with these numbers.
-# Usage: bench/data_parallel.sh [BUILD_DIR=build]   (about 6 minutes on 2 cores)
+# Usage: bench/data_parallel.sh [BUILD_DIR=build]   (about 6 minutes on 2 cores). Processes are
+# not bound to cores: on this 2-core VM Open MPI's --bind-to core halved their speed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bertcls=$(realpath "${1:-$here/build}")/bertcls
@@ -24,7 +25,7 @@ run() {  # run NAME PRESET STEPS PROCESSES THREADS SHARDS -> "samples/s comm_s_p
   if ((n == 1)); then
     OMP_NUM_THREADS=$threads "$bertcls" "${args[@]}" >/dev/null 2>&1
   else
-    OMP_NUM_THREADS=$threads mpirun --oversubscribe --bind-to core -np "$n" "$bertcls" "${args[@]}" >/dev/null 2>&1
+    OMP_NUM_THREADS=$threads mpirun --oversubscribe --bind-to none -np "$n" "$bertcls" "${args[@]}" >/dev/null 2>&1
   fi
   # Steady state: the mean over the steps after the first two.
   python3 - "$work/$name/metrics.jsonl" <<'PY'

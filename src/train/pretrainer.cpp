@@ -53,13 +53,7 @@ FitResult pretrain(model::BertClassifier& model, const TokenBlocks& blocks, cons
   if (!(options.lr >= 0.0)) throw Error("lr must not be negative");
   if (options.save_steps < 0) throw Error("save_steps must not be negative");
 
-  const auto batches_per_epoch = static_cast<std::int64_t>((blocks.size() + options.batch_size - 1) / options.batch_size);
-  const TrainingPlan plan = plan_training({.batches_per_epoch = batches_per_epoch,
-                                           .epochs = options.epochs,
-                                           .grad_accum = options.grad_accum,
-                                           .max_steps = options.max_steps,
-                                           .warmup_steps = options.warmup_steps,
-                                           .warmup_ratio = options.warmup_ratio});
+  const TrainingPlan plan = plan_of(options, blocks.size());
   const LinearWarmupSchedule schedule{options.lr, plan.warmup_steps, plan.total_steps};
   const std::vector<ParamSegment> segments = dense_segments(model);
   AdamW adamw(segments, options.adamw);
@@ -108,16 +102,7 @@ FitResult pretrain(model::BertClassifier& model, const TokenBlocks& blocks, cons
       ++p.step;
       update_seconds();
       if (callbacks.on_step)
-        callbacks.on_step({.epoch = p.epoch + 1,
-                           .epochs = plan.epochs,
-                           .step = p.step,
-                           .total_steps = plan.total_steps,
-                           .batch = p.next_batch,
-                           .batches_per_epoch = static_cast<std::int64_t>(batches.size()),
-                           .loss = p.epoch_loss_sum / static_cast<double>(p.epoch_batches),
-                           .lr = lr,
-                           .grad_norm = norm,
-                           .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)});
+        callbacks.on_step(step_report(p, plan.epochs, plan.total_steps, static_cast<std::int64_t>(batches.size()), lr, norm));
       const bool stop = callbacks.stop_requested && callbacks.stop_requested();
       const bool save = options.save_steps > 0 && p.step % options.save_steps == 0;
       if ((save || stop) && callbacks.on_checkpoint) callbacks.on_checkpoint(snapshot);
@@ -127,17 +112,8 @@ FitResult pretrain(model::BertClassifier& model, const TokenBlocks& blocks, cons
       }
     }
     update_seconds();
-    EpochReport report;
-    report.epoch = p.epoch + 1;
-    report.steps = p.step;
-    report.train_loss = p.epoch_loss_sum / static_cast<double>(std::max<std::int64_t>(1, p.epoch_batches));
-    report.seconds = p.epoch_seconds;
-    report.samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, report.seconds);
-    report.best = true;
-    p.next_batch = 0;
-    p.epoch_loss_sum = 0.0;
-    p.epoch_batches = p.epoch_samples = 0;
-    p.epoch_seconds = 0.0;
+    EpochReport report = finish_epoch(p);
+    report.best = true;  // no validation: the last epoch is the model
     if (callbacks.on_epoch) callbacks.on_epoch(report);
     if (callbacks.on_best) callbacks.on_best(model);
     result.epochs.push_back(std::move(report));

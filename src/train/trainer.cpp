@@ -78,6 +78,44 @@ void check_resume_point(const ResumePoint& resume, const TrainingPlan& plan) {
 
 }  // namespace
 
+TrainingPlan plan_of(const TrainerOptions& options, std::size_t sequences) {
+  const auto batches_per_epoch = static_cast<std::int64_t>((sequences + options.batch_size - 1) / options.batch_size);
+  return plan_training({.batches_per_epoch = batches_per_epoch,
+                        .epochs = options.epochs,
+                        .grad_accum = options.grad_accum,
+                        .max_steps = options.max_steps,
+                        .warmup_steps = options.warmup_steps,
+                        .warmup_ratio = options.warmup_ratio});
+}
+
+StepReport step_report(const TrainerProgress& p, std::int64_t epochs, std::int64_t total_steps,
+                       std::int64_t batches_per_epoch, double lr, float grad_norm) {
+  return {.epoch = p.epoch + 1,
+          .epochs = epochs,
+          .step = p.step,
+          .total_steps = total_steps,
+          .batch = p.next_batch,
+          .batches_per_epoch = batches_per_epoch,
+          .loss = p.epoch_loss_sum / static_cast<double>(std::max<std::int64_t>(1, p.epoch_batches)),
+          .lr = lr,
+          .grad_norm = grad_norm,
+          .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds)};
+}
+
+EpochReport finish_epoch(TrainerProgress& p) {
+  EpochReport report;
+  report.epoch = p.epoch + 1;
+  report.steps = p.step;
+  report.train_loss = p.epoch_loss_sum / static_cast<double>(std::max<std::int64_t>(1, p.epoch_batches));
+  report.seconds = p.epoch_seconds;
+  report.samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, report.seconds);
+  p.next_batch = 0;
+  p.epoch_loss_sum = 0.0;
+  p.epoch_batches = p.epoch_samples = 0;
+  p.epoch_seconds = 0.0;
+  return report;
+}
+
 FitResult fit(model::BertClassifier& model, Task task, int num_labels, const EncodedDataset& train,
               const EncodedDataset* valid, const TrainerOptions& options, const TrainerCallbacks& callbacks,
               const ResumePoint* resume) {
@@ -85,13 +123,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
   prepare_head(model.weights(), task, num_labels);
   const std::vector<float> class_weights = class_weights_for(task, train, num_labels, options);
 
-  const auto batches_per_epoch = static_cast<std::int64_t>((train.encoded.size() + options.batch_size - 1) / options.batch_size);
-  const TrainingPlan plan = plan_training({.batches_per_epoch = batches_per_epoch,
-                                           .epochs = options.epochs,
-                                           .grad_accum = options.grad_accum,
-                                           .max_steps = options.max_steps,
-                                           .warmup_steps = options.warmup_steps,
-                                           .warmup_ratio = options.warmup_ratio});
+  const TrainingPlan plan = plan_of(options, train.encoded.size());
   const LinearWarmupSchedule schedule{options.lr, plan.warmup_steps, plan.total_steps};
   const std::vector<ParamSegment> segments = segments_of(model);
   std::unique_ptr<dist::Communicator> local_world;
@@ -156,19 +188,12 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       model.zero_grad();
       ++p.step;
       update_seconds();
-      if (callbacks.on_step)
-        callbacks.on_step({.epoch = p.epoch + 1,
-                           .epochs = plan.epochs,
-                           .step = p.step,
-                           .total_steps = plan.total_steps,
-                           .batch = p.next_batch,
-                           .batches_per_epoch = static_cast<std::int64_t>(batches.size()),
-                           .loss = p.epoch_loss_sum / static_cast<double>(p.epoch_batches),
-                           .lr = lr,
-                           .grad_norm = norm,
-                           .samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, p.epoch_seconds),
-                           .communication_seconds = world.seconds() - step_start_seconds,
-                           .bytes_sent = world.bytes_sent() - step_start_bytes});
+      if (callbacks.on_step) {
+        StepReport report = step_report(p, plan.epochs, plan.total_steps, static_cast<std::int64_t>(batches.size()), lr, norm);
+        report.communication_seconds = world.seconds() - step_start_seconds;
+        report.bytes_sent = world.bytes_sent() - step_start_bytes;
+        callbacks.on_step(report);
+      }
       step_start_seconds = world.seconds();
       step_start_bytes = world.bytes_sent();
       const bool stop = stop_everywhere(world, callbacks.stop_requested && callbacks.stop_requested());
@@ -187,12 +212,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
     adamw.flush(model.parameters());
     update_seconds();
 
-    EpochReport report;
-    report.epoch = p.epoch + 1;
-    report.steps = p.step;
-    report.train_loss = p.epoch_loss_sum / static_cast<double>(std::max<std::int64_t>(1, p.epoch_batches));
-    report.seconds = p.epoch_seconds;
-    report.samples_per_second = static_cast<double>(p.epoch_samples) / std::max(1e-9, report.seconds);
+    EpochReport report = finish_epoch(p);
     if (valid)
       report.valid = evaluate(model.weights(), model.workspace(), valid->examples, valid->encoded, task,
                               options.batch_size, options.pooling, world.size() > 1 ? &world : nullptr);
@@ -204,10 +224,6 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
     } else {
       ++p.epochs_without_improvement;
     }
-    p.next_batch = 0;
-    p.epoch_loss_sum = 0.0;
-    p.epoch_batches = p.epoch_samples = 0;
-    p.epoch_seconds = 0.0;
     if (callbacks.on_epoch) callbacks.on_epoch(report);
     if (report.best && callbacks.on_best) callbacks.on_best(model);
     result.epochs.push_back(std::move(report));

@@ -27,6 +27,7 @@
 #include "train/adamw.h"
 #include "train/encoded_examples.h"
 #include "train/evaluation.h"
+#include "train/training_plan.h"
 
 namespace bertcls::train {
 
@@ -108,6 +109,16 @@ struct FitResult {
   bool interrupted = false;         // stop_requested said so (after on_checkpoint)
   TrainerProgress progress;         // where the run ended
 };
+
+// The plan of a run over `sequences` training sequences with these options.
+TrainingPlan plan_of(const TrainerOptions& options, std::size_t sequences);
+
+// The reports of a training loop (fine-tuning's and pre-training's alike): a step's, from
+// where the run stands; and the epoch just trained, without validation, after which the
+// progress is at the next epoch's first batch (the loop advances `epoch` itself).
+StepReport step_report(const TrainerProgress& p, std::int64_t epochs, std::int64_t total_steps,
+                       std::int64_t batches_per_epoch, double lr, float grad_norm);
+EpochReport finish_epoch(TrainerProgress& p);
 
 // Trains in place, from the start or from `resume`. The model's head must match the task
 // and labels (prepare_head is called here). Throws bertcls::Error for bad options, data
