@@ -158,9 +158,6 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
 
   const fs::path source = o.model.empty() ? pipeline::preset_folder(o.preset, o.preset_dir)
                                           : hf::resolve_model(o.model, hf::HubSettings::from_environment());
-  if (t.grad_shards < world.size())
-    throw Error("grad_shards " + std::to_string(t.grad_shards) + " is fewer than the " + std::to_string(world.size()) +
-                " processes: every process needs at least one shard of each batch (--grad-shards)");
   t.world = &world;
   t.zero_optimizer = o.zero_optimizer;
   if (world.size() > 1)

@@ -1,24 +1,26 @@
 #include "pipeline/sharded_data.h"
 
-#include <cstring>
 #include <string>
 
 #include <bertcls/error.h>
+#include "dist/share_owned.h"
 #include "train/data_parallel.h"
 
 namespace bertcls::pipeline {
 namespace {
 
-bool rank_trains(std::size_t example, std::int64_t shards, int ranks, int rank) {
-  const auto [first, last] = train::rank_shards(shards, ranks, rank);
+// The rank that trains example i: the one whose shard range holds i's shard.
+int owner_of(std::size_t example, std::int64_t shards, int ranks) {
   const std::int64_t shard = train::shard_of(example, shards);
-  return shard >= first && shard < last;
+  for (int r = 0; r < ranks; ++r)
+    if (shard < train::rank_shards(shards, ranks, r).second) return r;
+  return ranks - 1;
 }
 
 }  // namespace
 
 bool trains_example(std::size_t example, std::int64_t shards, const dist::Communicator& world) {
-  return rank_trains(example, shards, world.size(), world.rank());
+  return owner_of(example, shards, world.size()) == world.rank();
 }
 
 void drop_others_texts(std::vector<io::Example>& examples, std::int64_t shards, const dist::Communicator& world) {
@@ -31,24 +33,8 @@ void drop_others_texts(std::vector<io::Example>& examples, std::int64_t shards, 
 
 void share_lengths(train::EncodedExamples& encoded, std::int64_t shards, dist::Communicator& world) {
   if (encoded.size() != encoded.examples) throw Error("--shard-data needs one window per text (not --long-texts chunk)");
-  for (int r = 0; r < world.size(); ++r) {
-    std::vector<std::byte> message;
-    if (r == world.rank())
-      for (std::size_t i = 0; i < encoded.size(); ++i)
-        if (rank_trains(i, shards, world.size(), r)) {
-          const auto* bytes = reinterpret_cast<const std::byte*>(&encoded.lengths[i]);
-          message.insert(message.end(), bytes, bytes + sizeof(int));
-        }
-    world.broadcast(r, message);
-    if (r == world.rank()) continue;
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < encoded.size(); ++i)
-      if (rank_trains(i, shards, world.size(), r)) {
-        if (at + sizeof(int) > message.size()) throw Error("--shard-data: process " + std::to_string(r) + " sent too few lengths");
-        std::memcpy(&encoded.lengths[i], message.data() + at, sizeof(int));
-        at += sizeof(int);
-      }
-  }
+  dist::share_owned(world, std::as_writable_bytes(std::span(encoded.lengths)), sizeof(int),
+                    [&](std::size_t i) { return owner_of(i, shards, world.size()); }, "--shard-data");
 }
 
 }  // namespace bertcls::pipeline

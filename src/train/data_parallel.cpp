@@ -14,10 +14,6 @@ namespace {
 // over Ethernet) stays small against its transfer (0.8 ms at 10 Gbit/s).
 constexpr std::size_t kPieceValues = std::size_t{1} << 18;
 
-}  // namespace
-
-namespace {
-
 // What the whole batch's mean divides by (model::loss_denominator), from the examples'
 // labels in the batch's shard order.
 double batch_denominator(const Batch& ordered, const EncodedExamples& encoded, const std::vector<io::Example>& examples,

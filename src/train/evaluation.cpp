@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 #include <bertcls/error.h>
 
+#include "dist/share_owned.h"
 #include "model/classification_loss.h"
 #include "train/classification_metrics.h"
 #include "train/multilabel_metrics.h"
@@ -51,31 +51,6 @@ void append_targets(const io::Example& ex, Task task, int num_labels, std::vecto
   }
 }
 
-// Each process's batches' logits to every other: one broadcast per process, its
-// batches' rows in batch order.
-void share_batch_logits(dist::Communicator& world, const std::vector<Batch>& batches, std::size_t k,
-                        std::vector<float>& window_logits) {
-  const auto ranks = static_cast<std::size_t>(world.size());
-  for (std::size_t r = 0; r < ranks; ++r) {
-    std::vector<std::byte> message;
-    if (r == static_cast<std::size_t>(world.rank()))
-      for (std::size_t i = r; i < batches.size(); i += ranks)
-        for (std::size_t w : batches[i]) {
-          const auto* row = reinterpret_cast<const std::byte*>(window_logits.data() + w * k);
-          message.insert(message.end(), row, row + k * sizeof(float));
-        }
-    world.broadcast(static_cast<int>(r), message);
-    if (r == static_cast<std::size_t>(world.rank())) continue;
-    std::size_t at = 0;
-    for (std::size_t i = r; i < batches.size(); i += ranks)
-      for (std::size_t w : batches[i]) {
-        if (at + k * sizeof(float) > message.size()) throw Error("evaluate: process " + std::to_string(r) + " sent too few logits");
-        std::memcpy(window_logits.data() + w * k, message.data() + at, k * sizeof(float));
-        at += k * sizeof(float);
-      }
-  }
-}
-
 }  // namespace
 
 void fill_batch(model::Batch& batch, const Batch& indices, const EncodedExamples& encoded,
@@ -105,7 +80,14 @@ std::vector<float> predict_logits(const model::BertWeights& weights, model::Bert
     for (std::size_t b = 0; b < batches[i].size(); ++b)
       std::copy_n(out.data() + b * k, k, window_logits.data() + batches[i][b] * k);
   }
-  if (ranks > 1) share_batch_logits(*world, batches, k, window_logits);
+  if (ranks > 1) {
+    // Window w's logits come from the process that ran its batch.
+    std::vector<int> owner(W);
+    for (std::size_t i = 0; i < batches.size(); ++i)
+      for (std::size_t w : batches[i]) owner[w] = static_cast<int>(i % ranks);
+    dist::share_owned(*world, std::as_writable_bytes(std::span(window_logits)), k * sizeof(float),
+                      [&](std::size_t w) { return owner[w]; }, "evaluate");
+  }
   if (one_window_each) return window_logits;
 
   // Windows of one example are adjacent (example_of ascends).
