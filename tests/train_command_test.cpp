@@ -102,13 +102,13 @@ TEST_F(TrainCommand, FromScratchGetsItsOwnDefaultsUnlessGiven) {
   auto r = bertcls::test::run_cli("train --train " + path("train.csv") + " --lr 3e-4 --max-steps 1 --batch-size 40" +
                                   " --valid-split 0 --max-length 16 --out " + path("scratch"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("from scratch"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("from new weights"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("from-scratch defaults: epochs 5, warmup ratio 0.1, weight decay 0.01\n"), std::string::npos)
       << r.err;
   EXPECT_EQ(r.err.find("lr 0.0005"), std::string::npos) << r.err;  // the given one stays
   const json config = json::parse(std::ifstream(*dir / "scratch" / "model" / "config.json"));
   EXPECT_EQ(config["hidden_size"], 312);
-  EXPECT_EQ(config["vocab_size"], 83828);
+  EXPECT_LT(config["vocab_size"], 1000);  // learned from the 40 texts
 }
 
 TEST_F(TrainCommand, BadDataNamesFileLineAndColumn) {

@@ -25,7 +25,7 @@ sed -i -e 's/"hidden_size": 312/"hidden_size": 32/' -e 's/"num_attention_heads":
   -e 's/"max_position_embeddings": 2048/"max_position_embeddings": 128/' preset/config.json
 head -301 "$source"/data/rutweetcorp-sample/train.csv >train.csv
 head -61 "$source"/data/rutweetcorp-sample/valid.csv >valid.csv
-base=(train --preset "$work/preset" --train train.csv --valid valid.csv --batch-size 16 --lr 1e-3 --log-every 1
+base=(train --preset "$work/preset" --vocab-size 0 --train train.csv --valid valid.csv --batch-size 16 --lr 1e-3 --log-every 1
       --seed 3)
 args=("${base[@]}" --epochs 2 --grad-shards 6)
 

@@ -29,10 +29,24 @@
 
 namespace bertcls {
 
+// A run without a model starts from its own texts: a WordPiece vocabulary learned from
+// them, masked-LM pre-training on them, then fine-tuning (OUT/from-scratch holds the
+// stages; pipeline/from_scratch.h). The defaults were measured on RuTweetCorp (README).
+struct FromScratchOptions {
+  std::size_t vocab_size = 8000;               // 0: the preset's own tokenizer
+  std::vector<std::string> unlabelled_files;   // more texts for both stages (.csv/.tsv/.jsonl text column, else lines)
+  std::int64_t pretrain_epochs = 0;            // 0: no pre-training, the classifier starts from new weights
+  double pretrain_lr = 1e-3;
+  std::size_t pretrain_batch_size = 32;        // sequences of pretrain_max_length tokens
+  std::size_t pretrain_max_length = 128;
+  double mlm_probability = 0.15;
+};
+
 struct FineTuneOptions {
   std::string model;                    // folder or hub name ORG/NAME; empty: from scratch
   std::string preset = "rubert-tiny2";  // from scratch: a bundled preset or a folder with config.json + tokenizer
   std::string preset_dir;               // where bundled presets live (the CLI passes its data/)
+  FromScratchOptions scratch;           // from scratch: the vocabulary and pre-training first
   std::vector<std::string> train_files;
   std::string valid_file;               // empty: hold out valid_split of the training data
   double valid_split = 0.1;

@@ -3,7 +3,7 @@
 //   #include <bertcls/pretrain.h>
 //   bertcls::PretrainOptions o;
 //   o.preset = "rubert-tiny2";                  // or o.model = a BERT folder / ORG/NAME
-//   o.text_files = {"corpus.txt"};              // one text per line
+//   o.text_files = {"corpus.txt", "train.csv"}; // lines; a CSV's text column
 //   o.out = "out/mlm";
 //   bertcls::PretrainResult r = bertcls::pretrain(o);  // a BertForMaskedLM folder in r.model_dir
 //
@@ -29,7 +29,13 @@ struct PretrainOptions {
   std::string model;                    // BERT folder or hub name ORG/NAME; empty: from scratch
   std::string preset = "rubert-tiny2";  // from scratch: a bundled preset or a folder with config.json + tokenizer
   std::string preset_dir;               // where bundled presets live (the CLI passes its data/)
-  std::vector<std::string> text_files;  // plain UTF-8 text, one text per line; empty lines skipped
+  // Each file is read by its extension: .csv, .tsv/.tab, .jsonl/.json/.ndjson as a dataset
+  // whose data.text_column is the text (labels are not read); anything else one text per
+  // line. data.format, when set, reads every file as that format, and `lines` every file
+  // as lines. Blank texts are skipped.
+  std::vector<std::string> text_files;
+  DataOptions data;
+  bool lines = false;
   std::string out;                      // the run folder
   std::size_t max_length = 128;         // tokens per sequence (at most the model's positions)
   double mlm_probability = 0.15;

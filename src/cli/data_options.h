@@ -13,6 +13,23 @@
 
 namespace bertcls::cli {
 
+// The options of the commands that read raw texts (vocab, pretrain): a dataset's text
+// column, or one text per line.
+struct TextFileFlags {
+  std::string format;
+
+  void add_to(CLI::App* cmd, DataOptions& data) {
+    cmd->add_option("--format", format, "csv, tsv, jsonl or lines (default: from each file's extension)")
+        ->check(CLI::IsMember({"csv", "tsv", "jsonl", "json", "lines"}));
+    cmd->add_option("--text-column", data.text_column, "Column (JSON field) holding the text")->capture_default_str();
+    cmd->add_flag("--skip-bad-rows", data.skip_bad_rows, "Skip (and count) malformed rows instead of failing");
+  }
+  void apply(DataOptions& data, bool& lines) const {
+    if (format == "lines") lines = true;
+    else if (!format.empty()) data.format = io::parse_data_format(format);
+  }
+};
+
 struct DataFlags {
   std::string format;
   bool multi_label = false;

@@ -6,18 +6,22 @@
 
 #include "cli/bundled_presets.h"
 #include "cli/commands.h"
+#include "cli/data_options.h"
 #include "cli/run_console.h"
 
 namespace bertcls::cli {
 
 void add_pretrain_command(CLI::App& app) {
   auto o = std::make_shared<PretrainOptions>();
+  auto files = std::make_shared<TextFileFlags>();
   CLI::App* cmd = app.add_subcommand(
       "pretrain", "Pre-train a BERT masked language model on plain text; the model goes to OUT/model (BertForMaskedLM)");
   cmd->add_option("--model", o->model, "BERT folder or hub name ORG/NAME to continue from (default: --preset from scratch)");
   cmd->add_option("--preset", o->preset, "Shape and vocabulary of a from-scratch model (a bundled name or a folder)")
       ->capture_default_str();
-  cmd->add_option("--texts", o->text_files, "Plain text files, one text per line")->required();
+  cmd->add_option("--texts", o->text_files, "Text files: one text per line, or the text column of .csv, .tsv, .jsonl files")
+      ->required();
+  files->add_to(cmd, o->data);
   cmd->add_option("--out", o->out, "Output folder: model/, metrics.jsonl, curves.svg, checkpoint-STEP/")->required();
   cmd->add_option("--max-length", o->max_length, "Tokens per sequence: the texts are joined and cut into these")
       ->capture_default_str()
@@ -40,7 +44,8 @@ void add_pretrain_command(CLI::App& app) {
                   "Continue an interrupted run from its folder (or a checkpoint-STEP in it); give the same options");
   cmd->add_option("--log-every", o->log_every, "Optimizer steps between progress lines and metrics.jsonl records")
       ->capture_default_str();
-  cmd->callback([o] {
+  cmd->callback([o, files] {
+    files->apply(o->data, o->lines);
     o->preset_dir = bundled_presets_dir(o->preset);
     RunConsole console(o->log_every);
     const PretrainResult result = pretrain(*o, console.callbacks());

@@ -58,6 +58,23 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--model", r.model, "Model folder or hub name ORG/NAME (default: --preset from scratch)");
   cmd->add_option("--preset", r.preset, "Shape and vocabulary of a from-scratch model (a bundled name or a folder)")
       ->capture_default_str();
+  cmd->add_option("--vocab-size", r.scratch.vocab_size,
+                  "From scratch: learn a WordPiece vocabulary of this many tokens from the texts (0: the preset's own)")
+      ->capture_default_str();
+  cmd->add_option("--unlabelled", r.scratch.unlabelled_files,
+                  "From scratch: more texts for the vocabulary and pre-training (lines, or a .csv/.tsv/.jsonl text column)");
+  cmd->add_option("--pretrain-epochs", r.scratch.pretrain_epochs,
+                  "From scratch: masked-LM pre-training passes over the texts before fine-tuning (0: none)")
+      ->capture_default_str();
+  cmd->add_option("--pretrain-lr", r.scratch.pretrain_lr, "From scratch: pre-training's peak learning rate")
+      ->capture_default_str();
+  cmd->add_option("--pretrain-batch-size", r.scratch.pretrain_batch_size, "From scratch: pre-training's sequences per batch")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--pretrain-max-length", r.scratch.pretrain_max_length,
+                  "From scratch: pre-training's tokens per sequence (texts are joined and cut)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--train", r.train_files, "Training data (.csv, .tsv, .jsonl); several files are joined")->required();
   cmd->add_option("--valid", r.valid_file, "Validation data (default: --valid-split of --train)");
   cmd->add_option("--valid-split", r.valid_split, "Stratified share of --train held out when no --valid")

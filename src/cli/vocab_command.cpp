@@ -6,9 +6,9 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/data_options.h"
 #include <bertcls/train_vocabulary.h>
 
-#include "io/dataset.h"
 
 namespace bertcls::cli {
 
@@ -16,15 +16,14 @@ namespace {
 
 struct VocabFlags {
   VocabularyOptions options;
-  std::string format;
+  TextFileFlags files;
   std::size_t limit_alphabet = 0;
   bool strip_accents = true;
 };
 
 void run_vocab(const VocabFlags& f, const CLI::App& cmd) {
   VocabularyOptions o = f.options;
-  if (f.format == "lines") o.lines = true;
-  else if (!f.format.empty()) o.data.format = io::parse_data_format(f.format);
+  f.files.apply(o.data, o.lines);
   if (cmd.count("--limit-alphabet") > 0) o.limit_alphabet = f.limit_alphabet;
   if (cmd.count("--strip-accents") + cmd.count("--no-strip-accents") > 0) o.strip_accents = f.strip_accents;
   auto say = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
@@ -55,10 +54,7 @@ void add_vocab_command(CLI::App& app) {
       ->default_str("[PAD] [UNK] [CLS] [SEP] [MASK]")
       ->expected(1, 64)
       ->allow_extra_args(false);
-  cmd->add_option("--format", f->format, "csv, tsv, jsonl or lines (default: from each file's extension)")
-      ->check(CLI::IsMember({"csv", "tsv", "jsonl", "json", "lines"}));
-  cmd->add_option("--text-column", o.data.text_column, "Column (JSON field) holding the text")->capture_default_str();
-  cmd->add_flag("--skip-bad-rows", o.data.skip_bad_rows, "Skip (and count) malformed rows instead of failing");
+  f->files.add_to(cmd, o.data);
   cmd->callback([f, cmd] { run_vocab(*f, *cmd); });
 }
 

@@ -12,8 +12,8 @@
 #include "hf/hub_download.h"
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
+#include "pipeline/from_scratch.h"
 #include "pipeline/sharded_data.h"
-#include "pipeline/preset_folder.h"
 #include "pipeline/run_folder.h"
 #include "pipeline/step_record.h"
 #include "pipeline/text_encoder.h"
@@ -144,8 +144,12 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   if (o.out.empty()) throw Error("fine-tune: no output folder");
   if (o.train_files.empty()) throw Error("fine-tune: no training data");
   train::TrainerOptions t = trainer_options(o, cb);
+  const bool scratch = o.model.empty();
   std::optional<train::LoadedCheckpoint> checkpoint;
-  if (!o.resume.empty()) checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
+  // A from-scratch run stopped before fine-tuning began has no checkpoint of its own yet:
+  // it resumes its stages (pipeline/from_scratch.h).
+  if (!o.resume.empty() && (!scratch || train::has_checkpoint(o.resume)))
+    checkpoint = train::read_checkpoint(train::find_checkpoint(o.resume));
   t.grad_shards = grad_shards(o, checkpoint, world.size());
   if (o.shard_data && o.valid_file.empty())
     throw Error("--shard-data needs --valid FILE: every process evaluates on it, while a split would be held out of "
@@ -156,8 +160,17 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   if (o.shard_data) pipeline::drop_others_texts(data.train, t.grad_shards, world);
   const int num_labels = static_cast<int>(data.labels.size());
 
-  const fs::path source = o.model.empty() ? pipeline::preset_folder(o.preset, o.preset_dir)
-                                          : hf::resolve_model(o.model, hf::HubSettings::from_environment());
+  const fs::path model_dir = fs::path(o.out) / "model";
+  pipeline::ScratchStart start;
+  if (scratch) {
+    const bool stages = o.scratch.vocab_size > 0 || o.scratch.pretrain_epochs > 0;
+    if (world.size() > 1 && stages)
+      throw Error("a data-parallel run starts from a model: learn the vocabulary and pre-train in one process "
+                  "(bertcls vocab, bertcls pretrain) and give --model, or set --vocab-size 0 --pretrain-epochs 0");
+    start = pipeline::start_from_scratch(o, data.train, !o.resume.empty(), cb);
+    if (start.interrupted) return {model_dir.string(), {}, true, false, start.pretrain_step, writer};
+  }
+  const fs::path source = scratch ? start.folder : hf::resolve_model(o.model, hf::HubSettings::from_environment());
   t.world = &world;
   t.zero_optimizer = o.zero_optimizer;
   if (world.size() > 1)
@@ -171,11 +184,11 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
     config = std::move(saved.config);
     model = std::make_unique<model::BertClassifier>(std::move(saved.weights));
     say("resuming from " + checkpoint->dir.string() + " (step " + std::to_string(checkpoint->resume.progress.step) + ")");
-  } else if (o.model.empty()) {
+  } else if (scratch && !start.pretrained) {
     config = hf::read_model_config(source / "config.json");
     config.set_labels(data.labels);
     model = std::make_unique<model::BertClassifier>(config.bert, o.seed);
-    say("training a " + o.preset + "-shaped model from scratch (no model given)");
+    say("training a " + o.preset + "-shaped model from new weights (no model given)");
   } else {
     hf::PretrainedModel pretrained = hf::load_pretrained(source, {.labels = data.labels, .init_seed = o.seed});
     for (const auto& w : pretrained.report.warnings(source.string())) say(w);
@@ -192,11 +205,19 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
       std::to_string(num_labels) + " labels, max length " + std::to_string(encoder.max_length()) +
       (train_encoded.size() > train_encoded.examples ? ", " + std::to_string(train_encoded.size()) + " training windows" : ""));
 
-  const nlohmann::json run = run_fingerprint(o, t, data.labels, encoder.max_length(), train_encoded, valid_encoded,
-                                             model->parameters().size());
+  nlohmann::json run = run_fingerprint(o, t, data.labels, encoder.max_length(), train_encoded, valid_encoded,
+                                       model->parameters().size());
+  if (scratch)
+    run["from_scratch"] = {{"preset", o.preset},
+                           {"vocab_size", o.scratch.vocab_size},
+                           {"unlabelled_files", o.scratch.unlabelled_files},
+                           {"pretrain_epochs", o.scratch.pretrain_epochs},
+                           {"pretrain_lr", o.scratch.pretrain_lr},
+                           {"pretrain_batch_size", o.scratch.pretrain_batch_size},
+                           {"pretrain_max_length", o.scratch.pretrain_max_length},
+                           {"mlm_probability", o.scratch.mlm_probability}};
   std::optional<pipeline::RunFolder> folder;  // rank 0 writes
   if (writer) folder.emplace(o.out, run, checkpoint ? &*checkpoint : nullptr);
-  const fs::path model_dir = fs::path(o.out) / "model";
 
   train::TrainerCallbacks callbacks;
   if (writer) {

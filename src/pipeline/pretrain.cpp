@@ -10,10 +10,10 @@
 #include "hf/hub_download.h"
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
-#include "io/text_lines.h"
 #include "pipeline/preset_folder.h"
 #include "pipeline/run_folder.h"
 #include "pipeline/step_record.h"
+#include "pipeline/text_files.h"
 #include "text/tokenizer.h"
 #include "train/pretrainer.h"
 
@@ -60,17 +60,18 @@ train::TrainerOptions trainer_options(const PretrainOptions& o) {
   return t;
 }
 
-// Every non-empty line of the files, encoded with the special tokens and no truncation.
-train::TokenBlocks read_blocks(const std::vector<std::string>& files, const text::Tokenizer& tokenizer,
-                               std::size_t block_length) {
+// Every non-blank text of the files, encoded with the special tokens and no truncation.
+train::TokenBlocks read_blocks(const std::vector<std::string>& files, const pipeline::TextFileOptions& read,
+                               const text::Tokenizer& tokenizer, std::size_t block_length) {
   text::Tokenizer whole = tokenizer;
   whole.set_truncation(std::nullopt);
   whole.set_padding(std::nullopt);
   train::TokenBlocks blocks(block_length);
   for (const std::string& file : files) {
     std::vector<std::string> texts;
-    for (io::TextLine& line : io::read_text_lines(file, InvalidUtf8Policy::kError))
-      if (line.text.find_first_not_of(" \t") != std::string::npos) texts.push_back(std::move(line.text));
+    pipeline::for_each_text(file, read, [&](std::string&& text) {
+      if (text.find_first_not_of(" \t\r\n") != std::string::npos) texts.push_back(std::move(text));
+    });
     for (const text::Encoding& e : whole.encode_batch(texts)) blocks.append(e);
   }
   blocks.finish();
@@ -125,7 +126,7 @@ PretrainResult pretrain(const PretrainOptions& o, const FineTuneCallbacks& cb) {
     throw Error(source.string() + ": the tokenizer has " + std::to_string(tokenizer.vocab_size()) +
                 " tokens, the model's vocab_size is " + std::to_string(model->config().vocab_size));
   const std::size_t max_length = std::min(o.max_length, static_cast<std::size_t>(model->config().max_sequence_length()));
-  const train::TokenBlocks blocks = read_blocks(o.text_files, tokenizer, max_length);
+  const train::TokenBlocks blocks = read_blocks(o.text_files, {o.data, o.lines}, tokenizer, max_length);
   const train::MaskingOptions masking{.probability = o.mlm_probability,
                                       .whole_word = o.whole_word_masking,
                                       .mask_id = *mask_id,

@@ -6,38 +6,14 @@
 #include <chrono>
 #include <optional>
 
-#include "io/dataset.h"
-#include "io/text_lines.h"
 #include "pipeline/bert_tokenizer_folder.h"
+#include "pipeline/text_files.h"
 #include "text/word_counter.h"
 #include "text/wordpiece_trainer.h"
 
 namespace bertcls {
 
 namespace {
-
-// Counts the texts of one file into `counter`; returns how many there were.
-std::size_t count_file(const std::string& path, const VocabularyOptions& o, text::WordCounter& counter) {
-  std::optional<DataFormat> format;
-  if (!o.lines) format = o.data.format != DataFormat::Auto ? o.data.format : io::data_format_from_extension(path);
-  if (!format) {
-    io::TextLineReader reader(path, InvalidUtf8Policy::kError);
-    std::size_t texts = 0;
-    while (std::optional<io::TextLine> line = reader.next()) {
-      counter.add(line->text);
-      ++texts;
-    }
-    return texts;
-  }
-  io::DatasetOptions d;
-  d.format = *format;
-  d.text_column = o.data.text_column;
-  d.label_column.clear();
-  d.skip_bad_rows = o.data.skip_bad_rows;
-  const io::Dataset data = io::read_dataset(path, d);
-  for (const io::Example& e : data.examples) counter.add(e.text);
-  return data.examples.size();
-}
 
 void check_special_tokens(const std::vector<std::string>& specials) {
   for (const char* needed : {"[UNK]", "[CLS]", "[SEP]"}) {
@@ -68,7 +44,7 @@ VocabularyResult train_vocabulary(const VocabularyOptions& o, const std::functio
   text::WordCounter counter(normalizer);
   VocabularyResult r;
   for (const std::string& path : o.text_files) {
-    const std::size_t texts = count_file(path, o, counter);
+    const std::size_t texts = pipeline::for_each_text(path, {o.data, o.lines}, [&](std::string&& t) { counter.add(t); });
     r.texts += texts;
     say(path + ": " + std::to_string(texts) + " texts");
   }

@@ -112,6 +112,10 @@ fs::path find_checkpoint(const fs::path& dir) {
   return best;
 }
 
+bool has_checkpoint(const fs::path& dir) {
+  return fs::exists(dir / kStateFile) || !checkpoints_in(dir).empty();
+}
+
 LoadedCheckpoint read_checkpoint(const fs::path& dir) {
   LoadedCheckpoint loaded;
   loaded.dir = dir;

@@ -36,6 +36,8 @@ void remove_checkpoints(const std::filesystem::path& run_dir, const std::filesys
 // `dir` is a checkpoint folder, or a run folder: its checkpoint with the highest step.
 // Throws bertcls::Error when there is none.
 std::filesystem::path find_checkpoint(const std::filesystem::path& dir);
+// Whether find_checkpoint(dir) finds one.
+bool has_checkpoint(const std::filesystem::path& dir);
 
 struct LoadedCheckpoint {
   std::filesystem::path dir;
