@@ -9,7 +9,9 @@ install(TARGETS bertcls_shared bertcls_static EXPORT bertclsTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY include/bertcls DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
-install(DIRECTORY data/rubert-tiny2 DESTINATION ${CMAKE_INSTALL_DATADIR}/bertcls)
+# The bundled presets: shapes (and rubert-tiny2's tokenizer) for training from scratch.
+install(DIRECTORY data/rubert-tiny2 data/bert-tiny data/bert-mini data/bert-small
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bertcls)
 
 install(EXPORT bertclsTargets NAMESPACE bertcls:: DESTINATION ${BERTCLS_CMAKE_DIR})
 configure_package_config_file(cmake/bertclsConfig.cmake.in ${CMAKE_CURRENT_BINARY_DIR}/bertclsConfig.cmake

@@ -159,4 +159,16 @@ TEST_F(TrainFromScratch, ResumingANewFolderSaysThereIsNothingToContinue) {
   }
 }
 
+TEST_F(TrainFromScratch, APresetWithoutATokenizerNeedsALearnedVocabulary) {
+  bertcls::FineTuneOptions o = options("no-tokenizer");
+  o.scratch.vocab_size = 0;
+  try {
+    bertcls::fine_tune(o);
+    FAIL() << "the preset has only config.json";
+  } catch (const bertcls::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("has no tokenizer of its own"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--vocab-size"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace

@@ -76,7 +76,13 @@ ScratchStart start_from_scratch(const FineTuneOptions& o, const std::vector<io::
                                 const FineTuneCallbacks& cb) {
   auto say = [&](const std::string& line) { if (cb.on_message) cb.on_message(line); };
   const FromScratchOptions& s = o.scratch;
-  if (s.vocab_size == 0 && s.pretrain_epochs == 0) return {preset_folder(o.preset, o.preset_dir), false, false, 0};
+  if (s.vocab_size == 0) {
+    const fs::path preset = preset_folder(o.preset, o.preset_dir);
+    if (!fs::exists(preset / "tokenizer.json") && !fs::exists(preset / "vocab.txt"))
+      throw Error("preset " + o.preset + " has no tokenizer of its own (" + preset.string() +
+                  "): learn a vocabulary from the texts (vocab_size > 0, --vocab-size N)");
+    if (s.pretrain_epochs == 0) return {preset, false, false, 0};
+  }
 
   const fs::path dir = fs::path(o.out) / "from-scratch";
   if (resuming && !fs::is_directory(dir))

@@ -2,6 +2,8 @@
 
 #include <bertcls/error.h>
 
+#include <set>
+
 namespace bertcls::pipeline {
 
 namespace fs = std::filesystem;
@@ -12,11 +14,17 @@ fs::path preset_folder(const std::string& preset, const std::string& preset_dir)
     return preset;
   }
   const fs::path dir = fs::path(preset_dir) / preset;
-  if (preset_dir.empty() || !fs::exists(dir / "config.json"))
-    throw Error("preset " + preset + ": no such preset (known: rubert-tiny2" +
-                (preset_dir.empty() ? std::string() : ", in " + preset_dir) +
-                "; or give a folder with config.json and tokenizer files)");
-  return dir;
+  if (!preset_dir.empty() && fs::exists(dir / "config.json")) return dir;
+  std::set<std::string> known;
+  std::error_code ec;
+  if (!preset_dir.empty())
+    for (const auto& entry : fs::directory_iterator(preset_dir, ec))
+      if (fs::exists(entry.path() / "config.json")) known.insert(entry.path().filename().string());
+  std::string names;
+  for (const std::string& name : known) names += (names.empty() ? "" : ", ") + name;
+  throw Error("preset " + preset + ": no such preset (" +
+              (preset_dir.empty() ? std::string("no preset folder given") : "known in " + preset_dir + ": " + names) +
+              "; or give a folder with config.json)");
 }
 
 }  // namespace bertcls::pipeline
