@@ -103,11 +103,11 @@ TEST_F(TrainCommand, FromScratchGetsItsOwnDefaultsUnlessGiven) {
                                   " --valid-split 0 --max-length 16 --out " + path("scratch"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("from new weights"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("from-scratch defaults: epochs 5, warmup ratio 0.1, weight decay 0.01\n"), std::string::npos)
+  EXPECT_NE(r.err.find("from-scratch defaults: epochs 6, warmup ratio 0.1, weight decay 0.01\n"), std::string::npos)
       << r.err;
-  EXPECT_EQ(r.err.find("lr 0.0005"), std::string::npos) << r.err;  // the given one stays
+  EXPECT_EQ(r.err.find("lr 0.001"), std::string::npos) << r.err;  // the given one stays
   const json config = json::parse(std::ifstream(*dir / "scratch" / "model" / "config.json"));
-  EXPECT_EQ(config["hidden_size"], 312);
+  EXPECT_EQ(config["hidden_size"], 128);  // bert-tiny
   EXPECT_LT(config["vocab_size"], 1000);  // learned from the 40 texts
 }
 

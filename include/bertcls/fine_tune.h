@@ -44,7 +44,7 @@ struct FromScratchOptions {
 
 struct FineTuneOptions {
   std::string model;                    // folder or hub name ORG/NAME; empty: from scratch
-  std::string preset = "rubert-tiny2";  // from scratch: a bundled preset or a folder with config.json + tokenizer
+  std::string preset = "bert-tiny";     // from scratch: a bundled preset or a folder with config.json (+ tokenizer)
   std::string preset_dir;               // where bundled presets live (the CLI passes its data/)
   FromScratchOptions scratch;           // from scratch: the vocabulary and pre-training first
   std::vector<std::string> train_files;
@@ -55,7 +55,7 @@ struct FineTuneOptions {
   TextOptions text{512, LongTexts::Truncate, std::nullopt, WindowPooling::Mean};
 
   // Unset: the pretrained defaults (lr 2e-5, 2 epochs, no warm-up, no weight decay), or
-  // from scratch the ones measured on RuTweetCorp (lr 5e-4, 5 epochs, warm-up ratio 0.1,
+  // from scratch the ones measured on RuTweetCorp (lr 1e-3, 6 epochs, warm-up ratio 0.1,
   // weight decay 0.01).
   std::optional<double> lr;
   std::optional<std::int64_t> epochs;

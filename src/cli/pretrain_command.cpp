@@ -17,7 +17,7 @@ void add_pretrain_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "pretrain", "Pre-train a BERT masked language model on plain text; the model goes to OUT/model (BertForMaskedLM)");
   cmd->add_option("--model", o->model, "BERT folder or hub name ORG/NAME to continue from (default: --preset from scratch)");
-  cmd->add_option("--preset", o->preset, "Shape and vocabulary of a from-scratch model (a bundled name or a folder)")
+  cmd->add_option("--preset", o->preset, "Shape and tokenizer of a from-scratch model: rubert-tiny2 (bundled) or a folder with config.json and tokenizer files")
       ->capture_default_str();
   cmd->add_option("--texts", o->text_files, "Text files: one text per line, or the text column of .csv, .tsv, .jsonl files")
       ->required();

@@ -56,7 +56,7 @@ void add_train_command(CLI::App& app) {
   FineTuneOptions& r = o->run;
   CLI::App* cmd = app.add_subcommand("train", "Fine-tune a BERT classifier; the best epoch's model goes to OUT/model");
   cmd->add_option("--model", r.model, "Model folder or hub name ORG/NAME (default: --preset from scratch)");
-  cmd->add_option("--preset", r.preset, "Shape and vocabulary of a from-scratch model (a bundled name or a folder)")
+  cmd->add_option("--preset", r.preset, "Shape of a from-scratch model: bert-tiny, bert-mini, bert-small, rubert-tiny2 (bundled) or a folder with config.json")
       ->capture_default_str();
   cmd->add_option("--vocab-size", r.scratch.vocab_size,
                   "From scratch: learn a WordPiece vocabulary of this many tokens from the texts (0: the preset's own)")
@@ -83,9 +83,9 @@ void add_train_command(CLI::App& app) {
       ->required();
   o->data.add_to(cmd);
   o->text.add_to(cmd, 512);
-  cmd->add_option("--epochs", o->epochs, "Passes over the training data (from scratch: 5)")->capture_default_str();
+  cmd->add_option("--epochs", o->epochs, "Passes over the training data (from scratch: 6)")->capture_default_str();
   cmd->add_option("--batch-size", r.batch_size, "Texts per batch")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--lr", o->lr, "Peak learning rate (from scratch: 5e-4)")->capture_default_str();
+  cmd->add_option("--lr", o->lr, "Peak learning rate (from scratch: 1e-3)")->capture_default_str();
   cmd->add_option("--weight-decay", o->weight_decay, "AdamW weight decay, not on biases and LayerNorm (from scratch: 0.01)")
       ->capture_default_str();
   cmd->add_option("--adam-beta1", r.adam_beta1, "AdamW beta1")->capture_default_str();

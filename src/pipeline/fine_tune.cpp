@@ -101,8 +101,8 @@ train::TrainerOptions trainer_options(const FineTuneOptions& o, const FineTuneCa
     applied += std::string(applied.empty() ? " " : ", ") + name + " " + nlohmann::json(from_scratch).dump();
     return from_scratch;
   };
-  t.lr = pick(o.lr, 2e-5, 5e-4, "lr");
-  t.epochs = pick(o.epochs, std::int64_t{2}, std::int64_t{5}, "epochs");
+  t.lr = pick(o.lr, 2e-5, 1e-3, "lr");
+  t.epochs = pick(o.epochs, std::int64_t{2}, std::int64_t{6}, "epochs");
   t.warmup_ratio = o.warmup_steps > 0 ? 0.0 : pick(o.warmup_ratio, 0.0, 0.1, "warmup ratio");
   t.adamw.weight_decay = static_cast<float>(pick(o.weight_decay, 0.0, 0.01, "weight decay"));
   if (!applied.empty() && cb.on_message) cb.on_message("from-scratch defaults:" + applied);
