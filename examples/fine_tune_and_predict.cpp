@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   try {
     bertcls::FineTuneOptions options;
     options.train_files = {argv[1]};
-    options.preset = argv[2];  // a folder: from scratch in that shape and vocabulary
+    options.preset = argv[2];  // a folder: from scratch in that shape, a vocabulary learned from the texts
     options.out = argv[3];
     options.max_steps = argc > 4 ? std::atoll(argv[4]) : 2;
     options.epochs = 1;

@@ -111,7 +111,7 @@ PretrainResult pretrain(const PretrainOptions& o, const FineTuneCallbacks& cb) {
     config = hf::read_model_config(source_config);
     config.bert.head = model::Head::masked_lm;
     model = std::make_unique<model::BertClassifier>(config.bert, o.seed);
-    say("pre-training a " + o.preset + "-shaped model from scratch (no model given)");
+    say("pre-training new weights in the shape of " + source.string() + " (no model given)");
   } else {
     hf::PretrainedModel pretrained = hf::load_pretrained(source, {.labels = {}, .init_seed = o.seed, .head = model::Head::masked_lm});
     for (const auto& w : pretrained.report.warnings(source.string())) say(w);
