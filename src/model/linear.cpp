@@ -1,17 +1,33 @@
 #include "model/linear.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "tensor/gemm.h"
+#include "tensor/matmul.h"
 #include "tensor/threads.h"
 
 namespace bertcls::model {
 
 using tensor::gemm;
+using tensor::Precision;
 using tensor::Trans;
 
-void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int T, int IC,
-                    int OC) {
+namespace {
+// TEMPORARY (measurement): BERTCLS_FP32_ONEDNN=1 routes fp32 through oneDNN.
+bool fp32_on_onednn() {
+  static const bool on = std::getenv("BERTCLS_FP32_ONEDNN") != nullptr && std::getenv("BERTCLS_FP32_ONEDNN")[0] == '1';
+  return on;
+}
+bool on_onednn(Precision p) { return p != Precision::fp32 || fp32_on_onednn(); }
+}  // namespace
+
+void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int T, int IC, int OC,
+                    Precision precision) {
+  if (on_onednn(precision)) {
+    tensor::matmul(precision, T, OC, IC, {inp, IC, Trans::no}, {weight, IC, Trans::yes}, bias, false, out, OC);
+    return;
+  }
   // Preloading the bias and running the GEMM with beta = 1 saves a second pass over out.
 #pragma omp parallel for if (tensor::worth_parallel((long)T * OC))
   for (int t = 0; t < T; t++) std::memcpy(out + (long)t * OC, bias, sizeof(float) * OC);
@@ -19,9 +35,15 @@ void linear_forward(float* out, const float* inp, const float* weight, const flo
 }
 
 void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
-                     const float* weight, int T, int IC, int OC) {
-  if (dinp != nullptr) gemm(Trans::no, Trans::no, T, IC, OC, 1.0f, dout, OC, weight, IC, 0.0f, dinp, IC);
-  gemm(Trans::yes, Trans::no, OC, IC, T, 1.0f, dout, OC, inp, IC, 1.0f, dweight, IC);
+                     const float* weight, int T, int IC, int OC, Precision precision) {
+  if (on_onednn(precision)) {
+    if (dinp != nullptr)
+      tensor::matmul(precision, T, IC, OC, {dout, OC, Trans::no}, {weight, IC, Trans::no}, nullptr, false, dinp, IC);
+    tensor::matmul(precision, OC, IC, T, {dout, OC, Trans::yes}, {inp, IC, Trans::no}, nullptr, true, dweight, IC);
+  } else {
+    if (dinp != nullptr) gemm(Trans::no, Trans::no, T, IC, OC, 1.0f, dout, OC, weight, IC, 0.0f, dinp, IC);
+    gemm(Trans::yes, Trans::no, OC, IC, T, 1.0f, dout, OC, inp, IC, 1.0f, dweight, IC);
+  }
   // Column sums in blocks of 64 outputs: each thread owns its block and reads dout row by
   // row, contiguously (a column at a time strides T times through memory).
   constexpr int kBlock = 64;
