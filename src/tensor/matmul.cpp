@@ -1,8 +1,10 @@
 #include "tensor/matmul.h"
 
+#include <omp.h>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -28,8 +30,31 @@ dnnl::stream& thread_stream() {
   return stream;
 }
 
+// A product below this many multiply-adds runs on the calling thread alone: oneDNN forks
+// a team for any size, and on a busy machine each barrier of a spinning team can cost a
+// time slice (tensor/threads.h). A tiny model's whole step is such products.
+constexpr double kMinParallelMacs = 1 << 22;
+
+// omp_set_num_threads(1) for the calling thread while alive; oneDNN reads the thread
+// count when it builds a primitive (its cache keys by it) and when it runs one.
+class CallingThreadOnly {
+ public:
+  explicit CallingThreadOnly(bool on) : before_(on ? omp_get_max_threads() : 0) {
+    if (on) omp_set_num_threads(1);
+  }
+  ~CallingThreadOnly() {
+    if (before_ > 0) omp_set_num_threads(before_);
+  }
+  CallingThreadOnly(const CallingThreadOnly&) = delete;
+  CallingThreadOnly& operator=(const CallingThreadOnly&) = delete;
+
+ private:
+  int before_;
+};
+
 struct ThreadBuffers {
-  std::vector<uint16_t> a, b;  // bf16 copies of the operands
+  std::vector<uint16_t> a;  // A rounded to bf16
+  std::vector<uint8_t> b;   // B in the kernel's layout and type
   std::vector<uint8_t> scratchpad;
 };
 ThreadBuffers& thread_buffers() {
@@ -89,9 +114,10 @@ void matmul(Precision precision, int m, int n, int k, MatmulOperand a, MatmulOpe
     return;
   }
   require_precision(precision, "tensor::matmul");
+  const CallingThreadOnly alone((double)m * n * k < kMinParallelMacs);
   const dt type = precision == Precision::bf16 ? dt::bf16 : dt::f32;
   const dnnl::engine& engine = cpu_engine();
-  const dnnl::memory::desc a_md = operand_desc(a, m, k, type), b_md = operand_desc(b, k, n, type);
+  const dnnl::memory::desc a_md = operand_desc(a, m, k, type), b_plain = operand_desc(b, k, n, dt::f32);
   const dnnl::memory::desc c_md({m, n}, dt::f32, dims{ldc, 1}), bias_md({1, n}, dt::f32, dims{n, 1});
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
@@ -100,21 +126,31 @@ void matmul(Precision precision, int m, int n, int k, MatmulOperand a, MatmulOpe
     ops.append_sum(1.0f);
     attr.set_post_ops(ops);
   }
-  const dnnl::matmul::desc desc = bias != nullptr ? dnnl::matmul::desc(a_md, b_md, bias_md, c_md) : dnnl::matmul::desc(a_md, b_md, c_md);
+  // B in the layout the kernel reads best, reordered (and rounded to bf16) on every call.
+  static const bool plain_b = std::getenv("BERTCLS_MATMUL_PLAIN") != nullptr;  // TEMPORARY (measurement)
+  const dnnl::memory::desc b_any = plain_b && precision == Precision::fp32 ? b_plain : dnnl::memory::desc({k, n}, type, dnnl::memory::format_tag::any);
+  const dnnl::matmul::desc desc =
+      bias != nullptr ? dnnl::matmul::desc(a_md, b_any, bias_md, c_md) : dnnl::matmul::desc(a_md, b_any, c_md);
   const dnnl::matmul::primitive_desc pd(desc, attr, engine);
   const dnnl::matmul primitive(pd);  // oneDNN's primitive cache holds the built kernel
 
   ThreadBuffers& buf = thread_buffers();
+  dnnl::stream& stream = thread_stream();
   const void* a_data = as_type(a, m, k, precision, buf.a);
-  const void* b_data = as_type(b, k, n, precision, buf.b);
+  dnnl::memory b_mem(b_plain, engine, const_cast<float*>(b.data));
+  if (pd.weights_desc() != b_plain) {
+    if (buf.b.size() < pd.weights_desc().get_size()) buf.b.resize(pd.weights_desc().get_size());
+    dnnl::memory packed(pd.weights_desc(), engine, buf.b.data());
+    dnnl::reorder(b_mem, packed).execute(stream, b_mem, packed);
+    b_mem = packed;
+  }
   if (buf.scratchpad.size() < pd.scratchpad_desc().get_size()) buf.scratchpad.resize(pd.scratchpad_desc().get_size());
   std::unordered_map<int, dnnl::memory> args{
       {DNNL_ARG_SRC, dnnl::memory(a_md, engine, const_cast<void*>(a_data))},
-      {DNNL_ARG_WEIGHTS, dnnl::memory(b_md, engine, const_cast<void*>(b_data))},
+      {DNNL_ARG_WEIGHTS, b_mem},
       {DNNL_ARG_DST, dnnl::memory(c_md, engine, c)},
       {DNNL_ARG_SCRATCHPAD, dnnl::memory(pd.scratchpad_desc(), engine, buf.scratchpad.data())}};
   if (bias != nullptr) args.emplace(DNNL_ARG_BIAS, dnnl::memory(bias_md, engine, const_cast<float*>(bias)));
-  dnnl::stream& stream = thread_stream();
   primitive.execute(stream, args);
   stream.wait();
 }
