@@ -7,6 +7,8 @@
 //   bench/finetune_bench MODEL_DIR DATA_CSV [BATCH=32] [WARMUP=3] [STEPS=20] [PRECISION=fp32]
 //
 // PRECISION: fp32 or bf16, the dense layers' products (TrainerOptions::precision).
+// cpu_ms_per_step: the process's CPU time over the timed steps, per step: on a machine
+// other work shares, the cost of a step that wall time mixes with the others' load.
 //
 // model_flops: 6 * non-embedding parameters * tokens (forward 2, backward 4 per
 // weight and token) plus attention's QK^T and PV products (2 * 2 * L^2 * C per layer
@@ -14,6 +16,7 @@
 // make_train_batches gives deterministically for the trainer's seed.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -61,8 +64,14 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Clock::time_point> step_end;
+  std::vector<double> step_cpu;
   train::TrainerCallbacks callbacks;
-  callbacks.on_step = [&](const StepReport&) { step_end.push_back(Clock::now()); };
+  callbacks.on_step = [&](const StepReport&) {
+    step_end.push_back(Clock::now());
+    timespec cpu{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    step_cpu.push_back(static_cast<double>(cpu.tv_sec) + 1e-9 * static_cast<double>(cpu.tv_nsec));
+  };
   const train::EncodedDataset train_data{data.examples, encoded};
   train::fit(model, data.task, static_cast<int>(labels.size()), train_data, nullptr, options, callbacks);
   if (static_cast<std::int64_t>(step_end.size()) != warmup + steps) {
@@ -86,9 +95,10 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(step_end.back() - step_end[warmup - 1]).count();
   std::printf("{\"samples_per_s\": %.3f, \"tokens_per_s\": %.1f, \"step_ms\": %.2f, \"model_flops_per_s\": %.4g, "
-              "\"nonembedding_params\": %.0f, \"kernels\": \"%s\", \"precision\": \"%s\"}\n",
+              "\"cpu_ms_per_step\": %.2f, \"nonembedding_params\": %.0f, \"kernels\": \"%s\", \"precision\": \"%s\"}\n",
               samples / seconds, tokens / seconds, 1e3 * seconds / static_cast<double>(steps),
-              (6 * nonembedding * tokens + attention_flops) / seconds, nonembedding, tensor::hot_kernel_isa(),
+              (6 * nonembedding * tokens + attention_flops) / seconds,
+              1e3 * (step_cpu.back() - step_cpu[warmup - 1]) / static_cast<double>(steps), nonembedding, tensor::hot_kernel_isa(),
               precision.c_str());
   return 0;
 }

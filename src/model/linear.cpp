@@ -1,6 +1,5 @@
 #include "model/linear.h"
 
-#include <cstdlib>
 #include <cstring>
 
 #include "tensor/gemm.h"
@@ -14,12 +13,11 @@ using tensor::Precision;
 using tensor::Trans;
 
 namespace {
-// TEMPORARY (measurement): BERTCLS_FP32_ONEDNN=1 routes fp32 through oneDNN.
-bool fp32_on_onednn() {
-  static const bool on = std::getenv("BERTCLS_FP32_ONEDNN") != nullptr && std::getenv("BERTCLS_FP32_ONEDNN")[0] == '1';
-  return on;
-}
-bool on_onednn(Precision p) { return p != Precision::fp32 || fp32_on_onednn(); }
+// fp32 stays on OpenBLAS: oneDNN's fp32 matmul on the weights as they change every step
+// measured no faster end to end (0.9x on rubert-tiny2's shapes, where each new token
+// count builds new primitives; par on bert-base's), bench/README.md "Training kernels".
+// bf16 runs on oneDNN, which has the kernels.
+bool on_onednn(Precision p) { return p != Precision::fp32; }
 }  // namespace
 
 void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int T, int IC, int OC,

@@ -4,7 +4,6 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -127,8 +126,7 @@ void matmul(Precision precision, int m, int n, int k, MatmulOperand a, MatmulOpe
     attr.set_post_ops(ops);
   }
   // B in the layout the kernel reads best, reordered (and rounded to bf16) on every call.
-  static const bool plain_b = std::getenv("BERTCLS_MATMUL_PLAIN") != nullptr;  // TEMPORARY (measurement)
-  const dnnl::memory::desc b_any = plain_b && precision == Precision::fp32 ? b_plain : dnnl::memory::desc({k, n}, type, dnnl::memory::format_tag::any);
+  const dnnl::memory::desc b_any({k, n}, type, dnnl::memory::format_tag::any);
   const dnnl::matmul::desc desc =
       bias != nullptr ? dnnl::matmul::desc(a_md, b_any, bias_md, c_md) : dnnl::matmul::desc(a_md, b_any, c_md);
   const dnnl::matmul::primitive_desc pd(desc, attr, engine);
