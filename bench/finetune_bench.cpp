@@ -4,7 +4,11 @@
 // timed; the clock runs from the end of step WARMUP to the end of the last step, read
 // in the trainer's per-step callback. Prints one JSON line for bench/run.py.
 //
-//   bench/finetune_bench MODEL_DIR DATA_CSV [BATCH=32] [WARMUP=3] [STEPS=20]
+//   bench/finetune_bench MODEL_DIR DATA_CSV [BATCH=32] [WARMUP=3] [STEPS=20] [PRECISION=fp32]
+//
+// PRECISION: fp32 or bf16, the dense layers' products (TrainerOptions::precision).
+// cpu_ms_per_step: the process's CPU time over the timed steps, per step: on a machine
+// other work shares, the cost of a step that wall time mixes with the others' load.
 //
 // model_flops: 6 * non-embedding parameters * tokens (forward 2, backward 4 per
 // weight and token) plus attention's QK^T and PV products (2 * 2 * L^2 * C per layer
@@ -12,6 +16,7 @@
 // make_train_batches gives deterministically for the trainer's seed.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -28,12 +33,17 @@ using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: finetune_bench MODEL_DIR DATA_CSV [BATCH=32] [WARMUP=3] [STEPS=20]\n");
+    std::fprintf(stderr, "usage: finetune_bench MODEL_DIR DATA_CSV [BATCH=32] [WARMUP=3] [STEPS=20] [PRECISION=fp32]\n");
     return 2;
   }
   const std::string dir = argv[1];
   const std::size_t batch_size = argc > 3 ? std::stoul(argv[3]) : 32;
   const std::int64_t warmup = argc > 4 ? std::stoll(argv[4]) : 3, steps = argc > 5 ? std::stoll(argv[5]) : 20;
+  const std::string precision = argc > 6 ? argv[6] : "fp32";
+  if (precision != "fp32" && precision != "bf16") {
+    std::fprintf(stderr, "finetune_bench: PRECISION is fp32 or bf16, not %s\n", precision.c_str());
+    return 2;
+  }
 
   const io::Dataset data = io::read_dataset(argv[2], {});
   const auto labels = data.labels.id2label();
@@ -45,6 +55,7 @@ int main(int argc, char** argv) {
   train::TrainerOptions options;
   options.batch_size = batch_size;
   options.max_steps = warmup + steps;
+  options.precision = precision == "bf16" ? tensor::Precision::bf16 : tensor::Precision::fp32;
   const std::vector<train::Batch> batches = train::make_train_batches(encoded.lengths, batch_size, options.seed, 0);
   if (warmup < 1 || steps < 1 || static_cast<std::size_t>(warmup + steps) >= batches.size()) {
     std::fprintf(stderr, "finetune_bench: WARMUP and STEPS must be >= 1 and %lld steps within one epoch of %zu batches\n",
@@ -53,8 +64,14 @@ int main(int argc, char** argv) {
   }
 
   std::vector<Clock::time_point> step_end;
+  std::vector<double> step_cpu;
   train::TrainerCallbacks callbacks;
-  callbacks.on_step = [&](const StepReport&) { step_end.push_back(Clock::now()); };
+  callbacks.on_step = [&](const StepReport&) {
+    step_end.push_back(Clock::now());
+    timespec cpu{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    step_cpu.push_back(static_cast<double>(cpu.tv_sec) + 1e-9 * static_cast<double>(cpu.tv_nsec));
+  };
   const train::EncodedDataset train_data{data.examples, encoded};
   train::fit(model, data.task, static_cast<int>(labels.size()), train_data, nullptr, options, callbacks);
   if (static_cast<std::int64_t>(step_end.size()) != warmup + steps) {
@@ -78,8 +95,10 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(step_end.back() - step_end[warmup - 1]).count();
   std::printf("{\"samples_per_s\": %.3f, \"tokens_per_s\": %.1f, \"step_ms\": %.2f, \"model_flops_per_s\": %.4g, "
-              "\"nonembedding_params\": %.0f, \"kernels\": \"%s\"}\n",
+              "\"cpu_ms_per_step\": %.2f, \"nonembedding_params\": %.0f, \"kernels\": \"%s\", \"precision\": \"%s\"}\n",
               samples / seconds, tokens / seconds, 1e3 * seconds / static_cast<double>(steps),
-              (6 * nonembedding * tokens + attention_flops) / seconds, nonembedding, tensor::hot_kernel_isa());
+              (6 * nonembedding * tokens + attention_flops) / seconds,
+              1e3 * (step_cpu.back() - step_cpu[warmup - 1]) / static_cast<double>(steps), nonembedding, tensor::hot_kernel_isa(),
+              precision.c_str());
   return 0;
 }

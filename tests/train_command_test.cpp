@@ -9,6 +9,7 @@
 
 #include "support/cli_runner.h"
 #include "support/tiny_model.h"
+#include "tensor/packed_linear.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -127,6 +128,21 @@ TEST_F(TrainCommand, BadDataNamesFileLineAndColumn) {
                                         " --class-weights inverse --out " + path("bad"));
   EXPECT_NE(weights.exit_code, 0);  // a usage error, CLI11's code
   EXPECT_NE(weights.err.find("--class-weights"), std::string::npos) << weights.err;
+}
+
+TEST_F(TrainCommand, Bf16TrainsWhereTheCpuHasItAndResumeKeepsThePrecision) {
+  const std::string common = "train --model " + path("base") + " --train " + path("train.csv") + " --valid " +
+                             path("valid.csv") + " --out " + path("run-bf16") + " --batch-size 8 --seed 3 --max-steps 4";
+  auto r = bertcls::test::run_cli(common + " --precision bf16 --save-steps 2");
+  if (const std::string missing = bertcls::tensor::bf16_missing_feature(); !missing.empty()) {
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("bf16 training (--precision bf16) needs a CPU with " + missing), std::string::npos) << r.err;
+    return;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto resumed = bertcls::test::run_cli(common + " --resume " + path("run-bf16"));
+  EXPECT_NE(resumed.exit_code, 0);
+  EXPECT_NE(resumed.err.find("precision = \"bf16\""), std::string::npos) << resumed.err;
 }
 
 }  // namespace

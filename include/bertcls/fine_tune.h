@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include <bertcls/classifier.h>
 #include <bertcls/data.h>
 #include <bertcls/error.h>
 #include <bertcls/metrics.h>
@@ -86,6 +87,10 @@ struct FineTuneOptions {
   // Data-parallel: each process keeps only the texts it trains (example i goes to shard
   // i mod grad_shards); the same model. Needs valid_file and one window per text.
   bool shard_data = false;
+  // The dense layers' products, forward and backward: BFloat16 rounds their operands to
+  // bf16 and sums in fp32; weights, AdamW's moments, LayerNorm, softmax and the loss stay
+  // fp32. Needs AVX512-BF16 or AMX-BF16 (else fine_tune throws, naming the feature).
+  Precision precision = Precision::Float32;
 };
 
 struct FineTuneCallbacks {

@@ -54,6 +54,7 @@ struct PretrainOptions {
   std::int64_t save_steps = 0;          // > 0: checkpoint every this many steps
   std::int64_t log_every = 50;          // steps between metrics.jsonl step records
   std::string resume;                   // a run folder or checkpoint to continue from
+  Precision precision = Precision::Float32;  // of the dense layers' products, as FineTuneOptions'
 };
 
 struct PretrainResult {

@@ -81,6 +81,14 @@ struct TextFlags {
   }
 };
 
+// --precision fp32|bf16: the number format of the dense layers' products.
+inline void add_precision_option(CLI::App* cmd, Precision& precision, const std::string& help) {
+  cmd->add_option("--precision", precision, help)
+      ->transform(CLI::CheckedTransformer(std::map<std::string, Precision>{{"fp32", Precision::Float32},
+                                                                           {"bf16", Precision::BFloat16}}))
+      ->default_str("fp32");
+}
+
 // predict, eval and serve: the number format of the dense layers.
 struct InferenceFlags {
   InferenceOptions options;
@@ -90,10 +98,7 @@ struct InferenceFlags {
         ->transform(CLI::CheckedTransformer(std::map<std::string, Quantization>{{"none", Quantization::None},
                                                                                 {"int8", Quantization::Int8}}))
         ->default_str("none");
-    cmd->add_option("--precision", options.precision, "Dense layers' products: fp32, or bf16 (AVX512-BF16 or AMX CPUs)")
-        ->transform(CLI::CheckedTransformer(std::map<std::string, Precision>{{"fp32", Precision::Float32},
-                                                                             {"bf16", Precision::BFloat16}}))
-        ->default_str("fp32");
+    add_precision_option(cmd, options.precision, "Dense layers' products: fp32, or bf16 (AVX512-BF16 or AMX CPUs)");
   }
 };
 

@@ -44,6 +44,9 @@ void add_pretrain_command(CLI::App& app) {
                   "Continue an interrupted run from its folder (or a checkpoint-STEP in it); give the same options");
   cmd->add_option("--log-every", o->log_every, "Optimizer steps between progress lines and metrics.jsonl records")
       ->capture_default_str();
+  add_precision_option(cmd, o->precision,
+                       "Dense layers' products, forward and backward: fp32, or bf16 with fp32 weights, optimizer and "
+                       "sums (AVX512-BF16 or AMX CPUs)");
   cmd->callback([o, files] {
     files->apply(o->data, o->lines);
     o->preset_dir = bundled_presets_dir(o->preset);

@@ -124,6 +124,9 @@ void add_train_command(CLI::App& app) {
                 "Each process keeps only the training texts it trains (needs --valid; same results)");
   cmd->add_option("--log-every", r.log_every, "Optimizer steps between progress lines and metrics.jsonl records")
       ->capture_default_str();
+  add_precision_option(cmd, r.precision,
+                       "Dense layers' products, forward and backward: fp32, or bf16 with fp32 weights, optimizer and "
+                       "sums (AVX512-BF16 or AMX CPUs)");
   cmd->callback([o, cmd] { run_train(*o, *cmd); });
 }
 

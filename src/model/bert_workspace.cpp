@@ -23,13 +23,13 @@ constexpr int kEmbeddingStream = 0;
 int layer_stream(int layer, int which) { return 1 + 3 * layer + which; }
 
 // A dense layer's forward: on the packed copy when there is one (inference), else on the
-// flat buffer's fp32 GEMM.
+// flat buffer's weights in the step's precision.
 void dense_forward(const tensor::PackedLinear* packed, float* out, const float* inp, const float* weight,
-                   const float* bias, int T, int IC, int OC) {
+                   const float* bias, int T, int IC, int OC, tensor::Precision precision) {
   if (packed != nullptr)
     packed->forward(out, inp, T);
   else
-    linear_forward(out, inp, weight, bias, T, IC, OC);
+    linear_forward(out, inp, weight, bias, T, IC, OC, precision);
 }
 
 // acc += x: a residual connection's backward.
@@ -165,7 +165,7 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
   auto packed_layer = [packed](int l) { return packed != nullptr ? &packed->layers[l] : nullptr; };
   if (c.projects_embeddings()) {
     dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.emb_drop, a_.emb_ln, (long)T * E);
-    dense_forward(packed != nullptr ? &*packed->proj : nullptr, a_.x0, a_.emb_drop, p.projw, p.projb, T, E, C);
+    dense_forward(packed != nullptr ? &*packed->proj : nullptr, a_.x0, a_.emb_drop, p.projw, p.projb, T, E, C, options.precision);
   } else {
     dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.x0, a_.emb_ln, (long)T * C);
   }
@@ -174,26 +174,26 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     const LayerActivations& la = a_.layers[l];
     const LayerTensors lw = layer_tensors(p, c, l);
     const PackedLayer* pl = packed_layer(l);
-    dense_forward(pl ? &pl->qkv : nullptr, la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C);
+    dense_forward(pl ? &pl->qkv : nullptr, la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C, options.precision);
     attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
                       score_dropout(layer_stream(l, 0), c.attention_probs_dropout_prob, NH));
-    dense_forward(pl ? &pl->attproj : nullptr, la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C);
+    dense_forward(pl ? &pl->attproj : nullptr, la.res1, la.ctx, lw.attprojw, lw.attprojb, T, C, C, options.precision);
     dropout_add_forward(token_dropout(layer_stream(l, 1), attention_output_dropout, C), la.res1, la.res1, x, (long)T * C);
     layernorm_forward(la.ln1, la.ln1_mean, la.ln1_rstd, la.res1, lw.ln1w, lw.ln1b, T, C, eps);
     if (pl != nullptr && pl->fc.epilogue() != tensor::Epilogue::none) {
       pl->fc.forward(la.fch_act, la.ln1, T);  // GELU fused
     } else {
-      dense_forward(pl ? &pl->fc : nullptr, la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I);
+      dense_forward(pl ? &pl->fc : nullptr, la.fch, la.ln1, lw.fcw, lw.fcb, T, C, I, options.precision);
       activation_forward(c.hidden_act, la.fch_act, la.fch, (long)T * I);
     }
-    dense_forward(pl ? &pl->fcproj : nullptr, la.res2, la.fch_act, lw.fcprojw, lw.fcprojb, T, I, C);
+    dense_forward(pl ? &pl->fcproj : nullptr, la.res2, la.fch_act, lw.fcprojw, lw.fcprojb, T, I, C, options.precision);
     dropout_add_forward(token_dropout(layer_stream(l, 2), c.hidden_dropout_prob, C), la.res2, la.res2, la.ln1,
                         (long)T * C);
     layernorm_forward(la.ln2, la.ln2_mean, la.ln2_rstd, la.res2, lw.ln2w, lw.ln2b, T, C, eps);
     x = la.ln2;
   }
   if (c.head == Head::masked_lm) {
-    const std::span<const float> logits = mlm_.forward(p, c, x, batch.mlm_labels, T);
+    const std::span<const float> logits = mlm_.forward(p, c, x, batch.mlm_labels, T, options.precision);
     have_forward_ = true;
     return logits;
   }
@@ -205,11 +205,11 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
                     (long)B * C);
     head_in = a_.cls_drop;
   }
-  dense_forward(packed ? &packed->pool : nullptr, a_.pool_pre, head_in, p.poolw, p.poolb, B, C, C);
+  dense_forward(packed ? &packed->pool : nullptr, a_.pool_pre, head_in, p.poolw, p.poolb, B, C, C, options.precision);
   activation_forward(c.head_activation(), a_.pooled, a_.pool_pre, (long)B * C);
   dropout_forward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.pooled_drop, a_.pooled,
                   (long)B * C);
-  dense_forward(packed ? &packed->cls : nullptr, a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K);
+  dense_forward(packed ? &packed->cls : nullptr, a_.logits, a_.pooled_drop, p.clsw, p.clsb, B, C, K, options.precision);
   have_forward_ = true;
   return {a_.logits, (size_t)B * K};
 }
@@ -306,12 +306,12 @@ void BertWorkspace::backward(const BertWeights& w) {
     mlm_.backward(p, g_, c, a_.dx);
   } else {
     // Head: logits = clsw @ dropout(act(poolw @ [dropout](cls) + poolb)) + clsb.
-    linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K);
+    linear_backward(a_.dpool, g_.clsw, g_.clsb, a_.dlogits, a_.pooled_drop, p.clsw, B, C, K, options_.precision);
     dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 0), c.classifier_dropout, C), a_.dpool,
                      a_.dpool, (long)B * C);
     activation_backward(c.head_activation(), a_.dpool, a_.dpool, a_.pool_pre, (long)B * C);
     linear_backward(a_.dcls, g_.poolw, g_.poolb, a_.dpool, c.head_input_dropout() ? a_.cls_drop : a_.cls, p.poolw, B,
-                    C, C);
+                    C, C, options_.precision);
     if (c.head_input_dropout())
       dropout_backward(sequence_dropout(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout, C), a_.dcls,
                        a_.dcls, (long)B * C);
@@ -326,23 +326,23 @@ void BertWorkspace::backward(const BertWeights& w) {
     const float* x = l == 0 ? a_.x0 : a_.layers[l - 1].ln2;
     layernorm_backward(a_.dres, lg.ln2w, lg.ln2b, a_.dx, la.res2, lw.ln2w, la.ln2_mean, la.ln2_rstd, T, C);
     dropout_backward(token_dropout(layer_stream(l, 2), c.hidden_dropout_prob, C), a_.dproj, a_.dres, (long)T * C);
-    linear_backward(a_.dfch, lg.fcprojw, lg.fcprojb, a_.dproj, la.fch_act, lw.fcprojw, T, I, C);
+    linear_backward(a_.dfch, lg.fcprojw, lg.fcprojb, a_.dproj, la.fch_act, lw.fcprojw, T, I, C, options_.precision);
     activation_backward(c.hidden_act, a_.dfch, a_.dfch, la.fch, (long)T * I);
-    linear_backward(a_.dln1, lg.fcw, lg.fcb, a_.dfch, la.ln1, lw.fcw, T, C, I);
+    linear_backward(a_.dln1, lg.fcw, lg.fcb, a_.dfch, la.ln1, lw.fcw, T, C, I, options_.precision);
     add_into(a_.dln1, a_.dres, (long)T * C);  // the residual around the feed-forward
     layernorm_backward(a_.dres, lg.ln1w, lg.ln1b, a_.dln1, la.res1, lw.ln1w, la.ln1_mean, la.ln1_rstd, T, C);
     dropout_backward(token_dropout(layer_stream(l, 1), attention_output_dropout, C), a_.dproj, a_.dres, (long)T * C);
-    linear_backward(a_.dctx, lg.attprojw, lg.attprojb, a_.dproj, la.ctx, lw.attprojw, T, C, C);
+    linear_backward(a_.dctx, lg.attprojw, lg.attprojb, a_.dproj, la.ctx, lw.attprojw, T, C, C, options_.precision);
     attention_backward(a_.dqkv, a_.datt, a_.dctx, la.qkv, la.att, pk, NH, HS,
                        score_dropout(layer_stream(l, 0), c.attention_probs_dropout_prob, NH));
-    linear_backward(a_.dx, lg.qkvw, lg.qkvb, a_.dqkv, x, lw.qkvw, T, C, 3 * C);
+    linear_backward(a_.dx, lg.qkvw, lg.qkvb, a_.dqkv, x, lw.qkvw, T, C, 3 * C, options_.precision);
     add_into(a_.dx, a_.dres, (long)T * C);  // the residual around attention
   }
   // d(loss)/d(embedding LayerNorm output), then through the LayerNorm into demb.
   float* dnormed = a_.dx;
   float* demb = a_.dres;
   if (c.projects_embeddings()) {
-    linear_backward(a_.demb_ln, g_.projw, g_.projb, a_.dx, a_.emb_drop, p.projw, T, E, C);
+    linear_backward(a_.demb_ln, g_.projw, g_.projb, a_.dx, a_.emb_drop, p.projw, T, E, C, options_.precision);
     dnormed = a_.demb_ln;
     demb = a_.demb;
   }

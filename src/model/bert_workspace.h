@@ -19,6 +19,7 @@
 #include "model/dropout.h"
 #include "model/masked_lm_head.h"
 #include "tensor/arena.h"
+#include "tensor/packed_linear.h"
 
 namespace bertcls::model {
 
@@ -37,6 +38,9 @@ struct StepOptions {
   bool backward = false;  // keep every layer's activations for backward()
   uint64_t seed = 0;      // keys dropout: the same seed gives the same masks
   PackedOrigin origin{};  // this batch's place in the batch the seed is for
+  // The dense layers' products on the flat buffer's weights (model/linear.h), forward and
+  // backward: fp32, or bf16 with fp32 sums. Ignored where the weights' packed copy runs.
+  tensor::Precision precision = tensor::Precision::fp32;
 };
 
 class BertWorkspace {

@@ -14,7 +14,8 @@
 namespace bertcls::model {
 
 std::span<const float> MaskedLmHead::forward(const ParameterTensors& p, const BertConfig& c, const float* x,
-                                             std::span<const int32_t> labels, int T) {
+                                             std::span<const int32_t> labels, int T, tensor::Precision precision) {
+  precision_ = precision;
   if (static_cast<int>(labels.size()) != T)
     throw Error("batch: the masked-LM head needs one label per token (" + std::to_string(T) + "), got " +
                 std::to_string(labels.size()));
@@ -40,10 +41,10 @@ std::span<const float> MaskedLmHead::forward(const ParameterTensors& p, const Be
   for (size_t i = 0; i < std::size(sizes); i++) *buffers[i] = arena_.take(sizes[i]);
   for (size_t m = 0; m < M; m++) std::memcpy(in_ + m * C, x + (size_t)rows_[m] * C, sizeof(float) * C);
   const int Mi = static_cast<int>(M), Ci = c.hidden_size;
-  linear_forward(pre_, in_, p.mlmw, p.mlmb, Mi, Ci, Ci);
+  linear_forward(pre_, in_, p.mlmw, p.mlmb, Mi, Ci, Ci, precision_);
   activation_forward(c.hidden_act, act_, pre_, (long)M * C);
   layernorm_forward(normed_, mean_, rstd_, act_, p.mlm_lnw, p.mlm_lnb, Mi, Ci, c.layer_norm_eps);
-  linear_forward(logits_, normed_, p.wte, p.mlm_bias, Mi, Ci, c.vocab_size);
+  linear_forward(logits_, normed_, p.wte, p.mlm_bias, Mi, Ci, c.vocab_size, precision_);
   return {logits_, M * V};
 }
 
@@ -57,10 +58,10 @@ void MaskedLmHead::backward(const ParameterTensors& p, const ParameterTensors& g
   if (M == 0) return;
   const int Mi = static_cast<int>(M), Ci = c.hidden_size;
   // The decoder is a linear layer whose weight is wte: its weight gradient lands in g.wte.
-  linear_backward(dnormed_, g.wte, g.mlm_bias, dlogits_, normed_, p.wte, Mi, Ci, c.vocab_size);
+  linear_backward(dnormed_, g.wte, g.mlm_bias, dlogits_, normed_, p.wte, Mi, Ci, c.vocab_size, precision_);
   layernorm_backward(dact_, g.mlm_lnw, g.mlm_lnb, dnormed_, act_, p.mlm_lnw, mean_, rstd_, Mi, Ci);
   activation_backward(c.hidden_act, dact_, dact_, pre_, (long)M * C);
-  linear_backward(dnormed_, g.mlmw, g.mlmb, dact_, in_, p.mlmw, Mi, Ci, Ci);
+  linear_backward(dnormed_, g.mlmw, g.mlmb, dact_, in_, p.mlmw, Mi, Ci, Ci, precision_);
   for (size_t m = 0; m < M; m++) std::memcpy(dx + (size_t)rows_[m] * C, dnormed_ + m * C, sizeof(float) * C);
 }
 

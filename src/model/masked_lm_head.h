@@ -16,6 +16,7 @@
 #include "model/bert_config.h"
 #include "model/bert_parameters.h"
 #include "tensor/arena.h"
+#include "tensor/packed_linear.h"
 
 namespace bertcls::model {
 
@@ -23,9 +24,10 @@ class MaskedLmHead {
  public:
   // Runs the head on the rows t of x [T, C] whose labels[t] is not Batch::kIgnoreIndex;
   // returns their logits [M, V] in row order, valid until the next forward(). Throws
-  // Error unless labels has T entries, each ignored or a token id below V.
+  // Error unless labels has T entries, each ignored or a token id below V. Its two dense
+  // products run in `precision`, forward and backward (model/linear.h).
   std::span<const float> forward(const ParameterTensors& p, const BertConfig& c, const float* x,
-                                 std::span<const int32_t> labels, int T);
+                                 std::span<const int32_t> labels, int T, tensor::Precision precision);
   // nn.CrossEntropyLoss(ignore_index=-100) of the last forward: the mean over the masked
   // tokens. Keeps d(loss)/d(logits). No masked token gives 0 (torch gives NaN, a mean over
   // nothing) and a zero gradient, so a batch that drew no mask leaves the model as it is.
@@ -39,6 +41,7 @@ class MaskedLmHead {
 
  private:
   std::vector<int32_t> rows_, targets_;  // [M]
+  tensor::Precision precision_ = tensor::Precision::fp32;
   tensor::Arena arena_;
   // [M, C] but mean_, rstd_ [M] and logits_, dlogits_ [M, V]; dnormed_ also holds the
   // gradient of in_ once the LayerNorm's backward has read it.

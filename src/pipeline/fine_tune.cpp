@@ -57,7 +57,8 @@ nlohmann::json run_fingerprint(const FineTuneOptions& o, const train::TrainerOpt
           {"balanced_class_weights", t.balanced_class_weights},
           {"metric", static_cast<int>(t.metric)},
           {"seed", t.seed},
-          {"grad_shards", t.grad_shards}};
+          {"grad_shards", t.grad_shards},
+          {"precision", tensor::precision_name(t.precision)}};
 }
 
 nlohmann::ordered_json epoch_record(const EpochReport& r) {
@@ -123,6 +124,7 @@ train::TrainerOptions trainer_options(const FineTuneOptions& o, const FineTuneCa
   t.patience = o.patience;
   t.save_steps = o.save_steps;
   t.pooling = o.text.pooling;
+  t.precision = o.precision == Precision::BFloat16 ? tensor::Precision::bf16 : tensor::Precision::fp32;
   return t;
 }
 

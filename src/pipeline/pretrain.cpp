@@ -41,7 +41,8 @@ nlohmann::json run_fingerprint(const PretrainOptions& o, const train::TrainerOpt
           {"max_grad_norm", t.max_grad_norm},
           {"grad_accum", t.grad_accum},
           {"max_steps", t.max_steps},
-          {"seed", t.seed}};
+          {"seed", t.seed},
+          {"precision", tensor::precision_name(t.precision)}};
 }
 
 train::TrainerOptions trainer_options(const PretrainOptions& o) {
@@ -57,6 +58,7 @@ train::TrainerOptions trainer_options(const PretrainOptions& o) {
   t.max_steps = o.max_steps;
   t.seed = o.seed;
   t.save_steps = o.save_steps;
+  t.precision = o.precision == Precision::BFloat16 ? tensor::Precision::bf16 : tensor::Precision::fp32;
   return t;
 }
 

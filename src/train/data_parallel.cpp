@@ -36,8 +36,8 @@ std::pair<std::int64_t, std::int64_t> rank_shards(std::int64_t shards, int ranks
 }
 
 DataParallelBatches::DataParallelBatches(model::BertClassifier& model, dist::Communicator& world, std::int64_t shards,
-                                         std::span<const ParamSegment> segments)
-    : model_(model), world_(world), shards_(shards), sum_(segments, model.parameters().size()) {
+                                         std::span<const ParamSegment> segments, tensor::Precision precision)
+    : model_(model), world_(world), shards_(shards), precision_(precision), sum_(segments, model.parameters().size()) {
   if (shards < 1) throw Error("grad_shards must be at least 1");
   if (shards < world.size())
     throw Error("grad_shards " + std::to_string(shards) + " is fewer than the " + std::to_string(world.size()) +
@@ -77,7 +77,7 @@ double DataParallelBatches::run(const Batch& indices, const EncodedExamples& enc
                               ordered_.begin() + static_cast<std::ptrdiff_t>(end));
     fill_batch(shard_, shard_indices, encoded, &examples, task, num_labels);
     adamw.catch_up(model_.parameters(), shard_.ids);
-    model_.forward(shard_, {.dropout = true, .backward = true, .seed = dropout_seed, .origin = origin});
+    model_.forward(shard_, {.dropout = true, .backward = true, .seed = dropout_seed, .origin = origin, .precision = precision_});
     const double loss = model_.loss(shard_, class_weights, denominator);
     model_.zero_grad();
     model_.backward();

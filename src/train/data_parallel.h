@@ -53,7 +53,7 @@ class DataParallelBatches {
   // `segments` as the trainer's AdamW has them. Throws bertcls::Error when shards < 1 or
   // the world has more processes than shards.
   DataParallelBatches(model::BertClassifier& model, dist::Communicator& world, std::int64_t shards,
-                      std::span<const ParamSegment> segments);
+                      std::span<const ParamSegment> segments, tensor::Precision precision);
 
   // Trains one batch: this rank's shards forward (dropout keyed by `dropout_seed`) and
   // backward, every shard's gradient added to sum() in shard order; every rank then holds
@@ -69,6 +69,7 @@ class DataParallelBatches {
   model::BertClassifier& model_;
   dist::Communicator& world_;
   std::int64_t shards_;
+  tensor::Precision precision_;  // of the shards' dense products
   GradientSum sum_;
   model::Batch shard_;
   Batch ordered_;  // the batch in shard order

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <bertcls/error.h>
+#include "tensor/matmul.h"
 #include "train/batching.h"
 #include "train/grad_clip.h"
 #include "train/grad_mean.h"
@@ -52,6 +53,7 @@ FitResult pretrain(model::BertClassifier& model, const TokenBlocks& blocks, cons
   if (options.batch_size == 0) throw Error("batch_size must be at least 1");
   if (!(options.lr >= 0.0)) throw Error("lr must not be negative");
   if (options.save_steps < 0) throw Error("save_steps must not be negative");
+  tensor::require_precision(options.precision, kPrecisionOption);
 
   const TrainingPlan plan = plan_of(options, blocks.size());
   const LinearWarmupSchedule schedule{options.lr, plan.warmup_steps, plan.total_steps};
@@ -85,7 +87,10 @@ FitResult pretrain(model::BertClassifier& model, const TokenBlocks& blocks, cons
       const std::int64_t b = p.next_batch++;
       const Batch& indices = batches[static_cast<std::size_t>(b)];
       fill_masked_batch(batch, indices, blocks, masking, options.seed, p.batch_number);
-      model.forward(batch, {.dropout = true, .backward = true, .seed = dropout_seed(options.seed, p.batch_number++)});
+      model.forward(batch, {.dropout = true,
+                             .backward = true,
+                             .seed = dropout_seed(options.seed, p.batch_number++),
+                             .precision = options.precision});
       p.epoch_loss_sum += model.loss(batch);
       model.backward();
       p.epoch_samples += static_cast<std::int64_t>(indices.size());

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include <bertcls/error.h>
+#include "tensor/matmul.h"
 #include "train/batching.h"
 #include "train/class_weights.h"
 #include "train/data_parallel.h"
@@ -43,6 +44,7 @@ void check_options(Task task, const EncodedDataset& train, const EncodedDataset*
   if (options.batch_size == 0) throw Error("batch_size must be at least 1");
   if (!(options.lr >= 0.0)) throw Error("lr must not be negative");
   if (options.patience < 0) throw Error("patience must not be negative");
+  tensor::require_precision(options.precision, kPrecisionOption);
   if (options.save_steps < 0) throw Error("save_steps must not be negative");
   if (options.grad_shards < 1) throw Error("grad_shards must be at least 1");
   if (options.patience > 0 && !valid) throw Error("patience needs validation data (valid or valid_split)");
@@ -138,7 +140,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
     p = resume->progress;
   }
   std::optional<DataParallelBatches> parallel;
-  if (options.grad_shards > 1 || world.size() > 1) parallel.emplace(model, world, options.grad_shards, segments);
+  if (options.grad_shards > 1 || world.size() > 1) parallel.emplace(model, world, options.grad_shards, segments, options.precision);
   // Sharded, the gradient of a step is the shards' sum, not what backward() accumulated.
   auto gradient = [&] { return parallel ? parallel->sum().values() : model.grads(); };
   auto touched_rows = [&] { return parallel ? parallel->sum().rows() : model.workspace().touched_word_rows(); };
@@ -164,7 +166,7 @@ FitResult fit(model::BertClassifier& model, Task task, int num_labels, const Enc
       } else {
         fill_batch(batch, indices, train.encoded, &train.examples, task, num_labels);
         adamw.catch_up(model.parameters(), batch.ids);
-        model.forward(batch, {.dropout = true, .backward = true, .seed = seed});
+        model.forward(batch, {.dropout = true, .backward = true, .seed = seed, .precision = options.precision});
         p.epoch_loss_sum += model.loss(batch, class_weights);
         model.backward();
       }

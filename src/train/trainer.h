@@ -27,6 +27,7 @@
 #include "train/adamw.h"
 #include "train/encoded_examples.h"
 #include "train/evaluation.h"
+#include "tensor/packed_linear.h"
 #include "train/training_plan.h"
 
 namespace bertcls::train {
@@ -55,7 +56,12 @@ struct TrainerOptions {
   // ZeRO stage 1: each process keeps the optimizer moments of 1/N of the parameters
   // (trainer_adamw.h); the same bits as without.
   bool zero_optimizer = false;
+  // The dense layers' products, forward and backward: fp32, or bf16 with fp32 sums
+  // (weights, optimizer state, LayerNorm, softmax and loss stay fp32; model/linear.h).
+  tensor::Precision precision = tensor::Precision::fp32;
 };
+// What a refusal of `precision` names: bf16 on a CPU without it (tensor::require_precision).
+inline constexpr const char* kPrecisionOption = "bf16 training (--precision bf16)";
 
 // A labelled dataset with its encodings (one or more windows per example, in order).
 struct EncodedDataset {
