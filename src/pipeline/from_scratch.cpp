@@ -115,6 +115,7 @@ ScratchStart start_from_scratch(const FineTuneOptions& o, const std::vector<io::
   p.warmup_ratio = 0.06;
   p.weight_decay = 0.01;
   p.max_grad_norm = o.max_grad_norm;
+  p.precision = o.precision;
   p.seed = o.seed;
   p.save_steps = o.save_steps;
   p.log_every = o.log_every;
