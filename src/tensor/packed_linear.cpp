@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -157,14 +158,17 @@ struct PackedLinear::Impl {
   }
 
   // Every M gets the weights' one layout: the kernel oneDNN picks for it reads that.
+  // Built outside the lock (1-5 ms), so threads building other Ms do not wait; of two
+  // built at once for one M the first kept wins.
   Built primitive(int M) const {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = built.find(M);
-    if (it == built.end()) {
-      const dnnl::matmul::primitive_desc pd = describe(M, weights_md);
-      it = built.emplace(M, Built{dnnl::matmul(pd), pd.scratchpad_desc()}).first;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (auto it = built.find(M); it != built.end()) return it->second;
     }
-    return it->second;
+    const dnnl::matmul::primitive_desc pd = describe(M, weights_md);
+    Built made{dnnl::matmul(pd), pd.scratchpad_desc()};
+    std::lock_guard<std::mutex> lock(mutex);
+    return built.emplace(M, std::move(made)).first->second;
   }
 };
 
@@ -226,6 +230,14 @@ PackedLinear& PackedLinear::operator=(PackedLinear&&) noexcept = default;
 int PackedLinear::in_features() const { return impl_->IC; }
 int PackedLinear::out_features() const { return impl_->OC; }
 Epilogue PackedLinear::epilogue() const { return impl_->epilogue; }
+
+int PackedLinear::chunk_rows() { return kChunkRows; }
+
+void PackedLinear::build(int rows) const {
+  if (rows < 1 || rows > kChunkRows)
+    throw Error("PackedLinear::build: " + std::to_string(rows) + " rows; a chunk has 1 to " + std::to_string(kChunkRows));
+  impl_->primitive(rows);
+}
 
 void PackedLinear::forward(float* out, const float* inp, int T) const {
   const Impl& m = *impl_;
