@@ -95,7 +95,8 @@ class BertWorkspace {
     float *dx, *dres, *dproj, *dln1, *dctx, *dqkv, *datt, *dfch, *dcls, *dpool;
   };
   template <typename Take>
-  void lay_out(Take take, const BertConfig& c, bool keep_layers);
+  // scores: room for the attention probabilities (not kept by inference's fused attention).
+  void lay_out(Take take, const BertConfig& c, bool keep_layers, bool scores);
   void pack(const BertConfig& c, const Batch& batch);
   // A dropout site over [tokens, width], [sequences, width] or the attention scores.
   DropoutSite token_dropout(int stream, float p, int width) const;
