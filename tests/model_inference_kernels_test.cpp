@@ -69,9 +69,7 @@ void expect_attention(const std::vector<int>& lengths, int NH, int HS) {
         const std::vector<double> want = reference_row(qkv.data(), p, NH, HS, b, h, i);
         for (int d = 0; d < HS; d++) {
           worst = std::max(worst, std::fabs(ctx[(size_t)(p.offsets[b] + i) * C + h * HS + d] - want[d]));
-          if (i == 0) {
-            EXPECT_EQ(first[(size_t)b * C + h * HS + d], ctx[(size_t)p.offsets[b] * C + h * HS + d]);
-          }
+          if (i == 0) worst = std::max(worst, std::fabs(first[(size_t)b * C + h * HS + d] - want[d]));
         }
       }
   // Float sums of HS products: the error grows with HS, about 1e-7 per unit of |score|.
