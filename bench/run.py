@@ -3,15 +3,20 @@
 
     bench/run.py [--quick] [--rounds N]
 
-Needs a Release build in build/ with -DBERTCLS_BENCH=ON, Debian's PyTorch for
-/usr/bin/python3, and node + npm; the texts and tokenizers come from data/. Everything
-generated (random checkpoints of the rubert-tiny2 and bert-base shapes, ONNX exports,
-token ids, npm packages) goes to bench/.cache and bench/node_modules, built once.
+Needs a Release build in build/ with -DBERTCLS_BENCH=ON, Debian's PyTorch and ONNX
+(python3-torch, python3-onnx) for /usr/bin/python3, and node + npm; the texts and tokenizers come from data/. Everything
+generated (random checkpoints of the rubert-tiny2 and bert-base shapes, ONNX exports and
+their int8 rewrites, token ids, npm packages) goes to bench/.cache and bench/node_modules, built once.
 
 Each round runs every workload once per implementation, one process per run (load time is
 never timed: each program times its own steady state). Medians are over rounds; a ratio
 is bertcls's median over the reference's, both from this invocation. Peak memory is each
 run's maximum resident set (wait4's rusage), so it includes the interpreter and loading.
+
+Inference runs six contenders: bertcls in fp32, int8 (--quantize int8) and bf16 (where the
+CPU has it), PyTorch (fp32), ONNX Runtime on the fp32 export (ORT) and on the int8 model
+ORT's quantize_dynamic makes of it (ORT-int8, bench/quantize_onnx.py). Every contender runs
+with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, whatever the calling shell set.
 """
 import argparse
 import csv
@@ -42,10 +47,16 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+# OpenBLAS tuning a shell may carry (an OpenBLAS core type or L2 size forced for some other
+# machine); no contender runs with them, so each one sees this machine as it is.
+UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
 def run(cmd, env=None):
     """(JSON result of the program's last stdout line, max RSS in MiB)."""
+    base = {k: v for k, v in os.environ.items() if k not in UNSET}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env={**base, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -93,6 +104,13 @@ def prepare(shapes):
             os.replace(onnx + ".tmp", onnx)
     if not os.path.exists(os.path.join(BENCH, "node_modules", "onnxruntime-node")):
         subprocess.check_call(["npm", "install", "--silent"], cwd=BENCH)
+    for shape in (s for s in shapes if s in FORMAT_SHAPES):  # checked against the fp32 export in ORT itself
+        onnx, int8 = os.path.join(CACHE, shape + ".onnx"), os.path.join(CACHE, shape + ".int8.onnx")
+        if not os.path.exists(int8):
+            log("bench: ONNX Runtime's dynamic int8 model of %s" % shape)
+            subprocess.check_call([PY, "bench/quantize_onnx.py", onnx, int8 + ".tmp", "--check",
+                                   os.path.join(CACHE, shape + ".ids.jsonl")], cwd=ROOT)
+            os.replace(int8 + ".tmp", int8)
     return texts_csv, texts_txt
 
 
@@ -113,7 +131,29 @@ def mean_tokens_per_batch(shape):
     return round(32 * sum(lengths) / len(lengths))
 
 
-def workloads(quick, texts_csv, texts_txt, precision="fp32"):
+# The shapes inference runs in every number format (int8 and bf16 besides fp32).
+FORMAT_SHAPES = ("tiny2", "bert-base")
+
+
+def bf16_supported():
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def inference_flops(shape, n):
+    """Model FLOPs of one forward over the first n texts, unpadded: the dense layers' 2 x
+    weights per token and attention's two products, 4 x L^2 x hidden per layer per text."""
+    with open(os.path.join(CACHE, shape, "config.json")) as f:
+        c = json.load(f)
+    C, I, NL = c["hidden_size"], c["intermediate_size"], c["num_hidden_layers"]
+    with open(os.path.join(CACHE, shape + ".ids.jsonl")) as f:
+        lengths = [len(json.loads(line)["ids"]) for _, line in zip(range(n), f)]
+    dense = 2 * NL * (4 * C * C + 2 * C * I)
+    return sum(dense * L + 4 * NL * L * L * C for L in lengths)
+
+
+def workloads(quick, texts_csv, texts_txt):
     """name -> {implementation: (command, environment)}; every command prints one JSON line.
 
     bert-base-uncased's vocabulary splits these Russian texts into about 86 tokens each
@@ -144,28 +184,46 @@ def workloads(quick, texts_csv, texts_txt, precision="fp32"):
             w["train tiny2"]["tutorial"] = (
                 [PY, "bench/torch_bench.py", "train", folder, ids, "2", "512", "2", "3" if quick else "8"], omp_env)
         n, passes, latency = (str(v) for v in infer)
-        w["infer " + shape] = {
-            "bertcls": ([ib, folder, texts_txt, n, passes, latency, precision], omp_env),
-            "PyTorch": ([PY, "bench/torch_bench.py", "infer", folder, ids, n, passes, latency], omp_env),
-            "ORT": (["node", "bench/ort-bench.js", os.path.join(CACHE, shape + ".onnx"), ids, n, passes, latency], None),
-        }
+        ort = lambda model: (["node", "bench/ort-bench.js", os.path.join(CACHE, model), ids, n, passes, latency], None)
+        # A full run stays under 15 minutes: PyTorch's inference only on tiny2 (ORT is the
+        # reference that counts), the int8 and bf16 contenders only on the issue's shapes.
+        w["infer " + shape] = {"bertcls": ([ib, folder, texts_txt, n, passes, latency, "fp32"], omp_env)}
+        if shape in FORMAT_SHAPES:
+            w["infer " + shape]["bertcls-int8"] = ([ib, folder, texts_txt, n, passes, latency, "int8"], omp_env)
+        if shape == "tiny2":
+            w["infer " + shape]["PyTorch"] = ([PY, "bench/torch_bench.py", "infer", folder, ids, n, passes, latency],
+                                              omp_env)
+        w["infer " + shape]["ORT"] = ort(shape + ".onnx")
+        if shape in FORMAT_SHAPES:
+            w["infer " + shape]["ORT-int8"] = ort(shape + ".int8.onnx")
+            if bf16_supported():
+                w["infer " + shape]["bertcls-bf16"] = ([ib, folder, texts_txt, n, passes, latency, "bf16"], omp_env)
     return w
 
 
-TARGETS = {  # (workload, metric, reference): (comparison, bound) on bertcls / reference
-    ("train tiny2", "samples_per_s", "PyTorch"): (">=", 3.0),
-    ("train tiny2", "samples_per_s", "tutorial"): (">=", 50.0),
-    ("train bert-base", "samples_per_s", "PyTorch"): (">=", 1.5),
-    ("infer tiny2", "texts_per_s", "ORT"): (">=", 1.5),
-    ("infer tiny2", "p50_ms", "ORT"): ("<=", 1.0),
-    ("infer bert-base", "texts_per_s", "ORT"): (">=", 1.5),
-    ("infer bert-base", "p50_ms", "ORT"): ("<=", 1.0),
+# Which of a workload's implementations is set against which: (ours, reference).
+PAIRS = [("bertcls", "PyTorch"), ("bertcls", "ORT"), ("bertcls", "tutorial"), ("bertcls-int8", "ORT-int8"),
+         ("bertcls-int8", "bertcls"), ("bertcls-bf16", "ORT")]
+
+
+TARGETS = {  # (workload, metric, ours, reference): (comparison, bound) on ours / reference
+    ("train tiny2", "samples_per_s", "bertcls", "PyTorch"): (">=", 3.0),
+    ("train tiny2", "samples_per_s", "bertcls", "tutorial"): (">=", 50.0),
+    ("train bert-base", "samples_per_s", "bertcls", "PyTorch"): (">=", 1.5),
+    ("infer tiny2", "texts_per_s", "bertcls", "ORT"): (">=", 1.5),
+    ("infer tiny2", "p50_ms", "bertcls", "ORT"): ("<=", 1.0),
+    ("infer bert-base", "texts_per_s", "bertcls", "ORT"): (">=", 1.2),
+    ("infer bert-base", "p50_ms", "bertcls", "ORT"): ("<=", 0.8),
+    ("infer tiny2", "texts_per_s", "bertcls-int8", "ORT-int8"): (">=", 1.3),
+    ("infer bert-base", "texts_per_s", "bertcls-int8", "ORT-int8"): (">=", 1.3),
+    ("infer tiny2", "texts_per_s", "bertcls-int8", "bertcls"): (">=", 2.0),
+    ("infer bert-base", "texts_per_s", "bertcls-int8", "bertcls"): (">=", 2.0),
 }
 
 
-def verdict(workload, metric, reference, ratio):
-    target = TARGETS.get((workload, metric, reference))
-    if metric == "max_rss_mib" and reference == "PyTorch":
+def verdict(workload, metric, ours, reference, ratio):
+    target = TARGETS.get((workload, metric, ours, reference))
+    if metric == "max_rss_mib" and reference == "PyTorch" and ours == "bertcls":
         target = ("<=", 1.0)
     if not target:
         return ""
@@ -185,15 +243,13 @@ def tokenize_ratio():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and texts, one round (under 2 minutes)")
-    parser.add_argument("--rounds", type=int, help="repetitions of every run (default 3, --quick 1)")
+    parser.add_argument("--rounds", type=int, help="repetitions of every run (default 2, --quick 1)")
     parser.add_argument("--only", help="run only the workloads whose name contains this (e.g. 'infer roberta')")
-    parser.add_argument("--precision", choices=("fp32", "bf16", "int8"), default="fp32",
-                        help="bertcls inference's dense layers (the references stay fp32)")
     args = parser.parse_args()
-    rounds = args.rounds or (1 if args.quick else 3)
+    rounds = args.rounds or (1 if args.quick else 2)
     started = time.time()
     texts_csv, texts_txt = (os.path.join(CACHE, "texts.csv"), os.path.join(CACHE, "texts.txt"))
-    work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt, args.precision).items()
+    work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt).items()
             if not args.only or args.only in name}
     # The GEMM roofline reads bert-base's shapes; a run of --only workloads leaves it out.
     roofline = not args.only
@@ -217,22 +273,21 @@ def main():
     med = lambda name, impl, key: statistics.median(
         rss if key == "max_rss_mib" else res[key] for res, rss in results[(name, impl)])
     print("machine: %s; load average %.2f before, %.2f after (1 min)" % (machine(), load_before[0], load_after[0]))
-    print("rounds: %d%s; wall time %.0f s; bertcls inference %s" % (rounds, " (--quick)" if args.quick else "",
-                                                                  time.time() - started, args.precision))
+    print("rounds: %d%s; wall time %.0f s; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every run"
+          % (rounds, " (--quick)" if args.quick else "", time.time() - started))
     print()
-    row = "| %-15s | %-13s | %10s | %-9s | %10s | %7s | %-13s |"
-    print(row % ("workload", "metric", "bertcls", "reference", "reference", "ratio", "target"))
-    print(row % (("---",) * 7))
+    row = "| %-15s | %-13s | %-12s | %10s | %-9s | %10s | %7s | %-13s |"
+    print(row % ("workload", "metric", "ours", "ours", "reference", "reference", "ratio", "target"))
+    print(row % (("---",) * 8))
     for name, impls in work.items():
         metrics = ["samples_per_s"] if name.startswith("train") else ["texts_per_s", "p50_ms", "p99_ms"]
         for metric in metrics + ["max_rss_mib"]:
-            ours = med(name, "bertcls", metric)
-            for ref in (i for i in impls if i != "bertcls"):
-                theirs = med(name, ref, metric)
-                print(row % (name, metric, "%.1f" % ours, ref, "%.1f" % theirs, "%.2f" % (ours / theirs),
-                             verdict(name, metric, ref, ours / theirs)))
-    print(row % ("tokenize", "texts_per_s", "%.0f" % ours_tok, "HF Rust", "%.0f" % hf_tok, "%.2f" % (ours_tok / hf_tok),
-                 ""))
+            for mine, ref in ((a, b) for a, b in PAIRS if a in impls and b in impls):
+                ours, theirs = med(name, mine, metric), med(name, ref, metric)
+                print(row % (name, metric, mine, "%.1f" % ours, ref, "%.1f" % theirs, "%.2f" % (ours / theirs),
+                             verdict(name, metric, mine, ref, ours / theirs)))
+    print(row % ("tokenize", "texts_per_s", "bertcls", "%.0f" % ours_tok, "HF Rust", "%.0f" % hf_tok,
+                 "%.2f" % (ours_tok / hf_tok), ""))
     print()
     if not roofline:
         return
@@ -247,6 +302,14 @@ def main():
         flops = statistics.median(res["model_flops_per_s"] for res, _ in results[("train bert-base", "bertcls")]) / 1e9
         print("bert-base training step: %.1f model GFLOP/s = %.0f%% of GEMM peak (target >= 50%%: %s)"
               % (flops, 100 * flops / peak, "met" if flops / peak >= 0.5 else "MISSED"))
+    for impl in ("bertcls", "bertcls-int8", "bertcls-bf16", "ORT", "ORT-int8"):
+        if ("infer bert-base", impl) not in results:
+            continue
+        n = int(work["infer bert-base"][impl][0][3 if impl.startswith("bertcls") else 4])
+        flops = inference_flops("bert-base", n) * med("infer bert-base", impl, "texts_per_s") / n / 1e9
+        target = " (target >= 85%%: %s)" % ("met" if flops / peak >= 0.85 else "MISSED") if impl == "bertcls" else ""
+        print("bert-base inference, %s: %.1f model GFLOP/s = %.0f%% of GEMM peak%s" % (impl, flops, 100 * flops / peak,
+                                                                                   target))
 
 
 if __name__ == "__main__":

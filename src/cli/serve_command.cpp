@@ -29,6 +29,7 @@ void run_serve(const ServeCommandOptions& o, const CLI::App& cmd) {
                  o.server.host.c_str());
   const auto loading = std::chrono::steady_clock::now();
   auto model = pipeline::ClassifierModel::load(o.model, o.text.resolved(cmd), o.inference.options);
+  model->warm_up();  // the first requests would otherwise build the kernels for their shapes
   const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loading).count();
   for (const auto& w : model->warnings()) std::fprintf(stderr, "bertcls: warning: %s\n", w.c_str());
   serve::InferenceServer server(std::move(model), o.model, options, load_seconds);

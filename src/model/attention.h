@@ -15,6 +15,11 @@ namespace bertcls::model {
 // backward recomputes it, so layers can share one); ctx [T, C] = dropout(att) @ v.
 void attention_forward(float* ctx, float* att, float* attd, const float* qkv, const Packing& pack, int NH,
                        int HS, const DropoutSite& dropout);
+// Inference (no dropout, nothing kept for backward): the same ctx without the score
+// buffer, the softmax fused between the two products per block of query rows, threads
+// over sequences x heads x row blocks (attention_inference.cpp). first_only: only each
+// sequence's first query row (what a classification head reads), ctx [B, C].
+void attention_inference_forward(float* ctx, const float* qkv, const Packing& pack, int NH, int HS, bool first_only);
 // Writes dqkv [T, 3C] (overwrites); datt is scratch the size of att.
 void attention_backward(float* dqkv, float* datt, const float* dctx, const float* qkv, const float* att,
                         const Packing& pack, int NH, int HS, const DropoutSite& dropout);

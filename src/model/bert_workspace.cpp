@@ -10,6 +10,7 @@
 #include "model/attention.h"
 #include "model/classification_loss.h"
 #include "model/embedding.h"
+#include "model/inference_layer.h"
 #include "model/layernorm.h"
 #include "model/linear.h"
 #include "tensor/threads.h"
@@ -83,7 +84,7 @@ void BertWorkspace::pack(const BertConfig& c, const Batch& batch) {
 }
 
 template <typename Take>
-void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers) {
+void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers, bool scores) {
   const size_t T = offsets_.back(), B = offsets_.size() - 1, S = score_offsets_.back();
   const size_t C = c.hidden_size, E = c.embedding_width(), I = c.intermediate_size, K = c.num_labels;
   const bool attention_dropout = options_.dropout && c.attention_probs_dropout_prob > 0.0f;
@@ -104,7 +105,7 @@ void BertWorkspace::lay_out(Take take, const BertConfig& c, bool keep_layers) {
       continue;
     }
     la.qkv = take(T * 3 * C);
-    la.att = take(S);
+    la.att = scores ? take(S) : nullptr;
     la.ctx = take(T * C);
     la.res1 = take(T * C);
     la.ln1 = take(T * C);
@@ -145,10 +146,15 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
   pack(c, batch);
   options_ = options;
   a_.layers.resize(c.num_hidden_layers);
+  // Backward needs the unfused activations and the flat buffer's exact fp32 products.
+  const PackedWeights* packed = options.backward ? nullptr : w.packed();
+  // Inference on the packed layers (model/inference_layer.h) keeps no attention scores.
+  const bool inference = packed != nullptr && !options.dropout;
   size_t total = 0;
-  lay_out([&total](size_t n) -> float* { total += tensor::Arena::footprint(n); return nullptr; }, c, options.backward);
+  lay_out([&total](size_t n) -> float* { total += tensor::Arena::footprint(n); return nullptr; }, c, options.backward,
+          !inference);
   arena_.reset(total);
-  lay_out([this](size_t n) { return arena_.take(n); }, c, options.backward);
+  lay_out([this](size_t n) { return arena_.take(n); }, c, options.backward, !inference);
 
   const ParameterTensors& p = w.tensors();
   const int T = offsets_.back(), B = static_cast<int>(offsets_.size()) - 1;
@@ -160,8 +166,6 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
 
   embedding_forward(a_.emb, ids_.data(), type_ids_.data(), pk, p.wte, p.wpe, p.wtt, E, c.position_offset);
   layernorm_forward(a_.emb_ln, a_.emb_mean, a_.emb_rstd, a_.emb, p.emb_lnw, p.emb_lnb, T, E, eps);
-  // Backward needs the unfused activations and the flat buffer's exact fp32 products.
-  const PackedWeights* packed = options.backward ? nullptr : w.packed();
   auto packed_layer = [packed](int l) { return packed != nullptr ? &packed->layers[l] : nullptr; };
   if (c.projects_embeddings()) {
     dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.emb_drop, a_.emb_ln, (long)T * E);
@@ -170,10 +174,20 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     dropout_forward(token_dropout(kEmbeddingStream, c.hidden_dropout_prob, E), a_.x0, a_.emb_ln, (long)T * C);
   }
   const float* x = a_.x0;
+  // A classification head reads each sequence's first row only: the last layer computes
+  // no other row past its keys and values, and leaves those rows in a_.cls.
+  const bool first_rows_only = inference && c.head != Head::masked_lm && c.num_hidden_layers > 0;
   for (int l = 0; l < c.num_hidden_layers; l++) {
     const LayerActivations& la = a_.layers[l];
     const LayerTensors lw = layer_tensors(p, c, l);
     const PackedLayer* pl = packed_layer(l);
+    if (inference) {
+      const bool first_only = first_rows_only && l == c.num_hidden_layers - 1;
+      float* out = first_only ? a_.cls : la.ln2;
+      inference_layer_forward(out, x, *pl, lw, c, pk, first_only, {la.qkv, la.ctx, la.res1, la.ln1, la.fch, la.fch_act});
+      x = out;
+      continue;
+    }
     dense_forward(pl ? &pl->qkv : nullptr, la.qkv, x, lw.qkvw, lw.qkvb, T, C, 3 * C, options.precision);
     attention_forward(la.ctx, la.att, a_.attd, la.qkv, pk, NH, HS,
                       score_dropout(layer_stream(l, 0), c.attention_probs_dropout_prob, NH));
@@ -198,7 +212,8 @@ std::span<const float> BertWorkspace::forward(const BertWeights& w, const Batch&
     return logits;
   }
   // The head reads each sequence's first token ([CLS], <s>).
-  for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
+  if (!first_rows_only)
+    for (int b = 0; b < B; b++) std::memcpy(a_.cls + (size_t)b * C, x + (size_t)offsets_[b] * C, sizeof(float) * C);
   const float* head_in = a_.cls;
   if (c.head_input_dropout()) {
     dropout_forward(sequence_dropout(layer_stream(c.num_hidden_layers, 1), c.classifier_dropout, C), a_.cls_drop, a_.cls,

@@ -98,8 +98,9 @@ class BertWorkspace {
     // Backward scratch, laid out only for .backward = true.
     float *dx, *dres, *dproj, *dln1, *dctx, *dqkv, *datt, *dfch, *dcls, *dpool;
   };
+  // scores: room for the attention probabilities (not kept by inference's fused attention).
   template <typename Take>
-  void lay_out(Take take, const BertConfig& c, bool keep_layers);
+  void lay_out(Take take, const BertConfig& c, bool keep_layers, bool scores);
   void pack(const BertConfig& c, const Batch& batch);
   // A dropout site over [tokens, width], [sequences, width] or the attention scores.
   DropoutSite token_dropout(int stream, float p, int width) const;

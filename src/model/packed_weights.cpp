@@ -1,5 +1,7 @@
 #include "model/packed_weights.h"
 
+#include <vector>
+
 namespace bertcls::model {
 
 using tensor::Epilogue;
@@ -24,6 +26,17 @@ PackedWeights pack_weights(const BertConfig& c, const ParameterTensors& p, tenso
   }
   return PackedWeights{precision, std::move(proj), std::move(layers), PackedLinear(p.poolw, p.poolb, C, C, precision),
                        PackedLinear(p.clsw, p.clsb, C, K, precision)};
+}
+
+void warm_up(const PackedWeights& w) {
+  std::vector<const PackedLinear*> all{&w.pool, &w.cls};
+  if (w.proj) all.push_back(&*w.proj);
+  for (const PackedLayer& l : w.layers) all.insert(all.end(), {&l.qkv, &l.attproj, &l.fc, &l.fcproj});
+  const int rows = PackedLinear::chunk_rows();
+  const int n = static_cast<int>(all.size()) * rows;
+  // Independent builds; layer-major, so a shape's first layer fills oneDNN's cache early.
+#pragma omp parallel for schedule(dynamic)
+  for (int i = 0; i < n; i++) all[i / rows]->build(1 + i % rows);
 }
 
 }  // namespace bertcls::model

@@ -121,6 +121,8 @@ EvalResult ClassifierModel::evaluate(const std::vector<io::Example>& examples, T
   return train::evaluate(weights_, *workspace, examples, encoded, task, batch, encoder_.options().pooling);
 }
 
+void ClassifierModel::warm_up() const { model::warm_up(*weights_.packed()); }
+
 void ClassifierModel::save(const std::filesystem::path& dir) const {
   hf::save_model_folder(config_, weights_, &encoder_.tokenizer(), dir);
 }

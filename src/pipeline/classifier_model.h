@@ -42,6 +42,10 @@ class ClassifierModel {
   EvalResult evaluate(const std::vector<io::Example>& examples, Task task, const std::string& source,
                       int batch_size) const;
   void save(const std::filesystem::path& dir) const;
+  // Builds the dense layers' kernels for every batch shape now (model/packed_weights.h's
+  // warm_up), so the first predictions do not pay for them: for a server, not for a
+  // one-off predict that would pay more than it saves. Thread-safe.
+  void warm_up() const;
 
   const hf::ModelConfig& config() const { return config_; }
   const model::BertWeights& weights() const { return weights_; }

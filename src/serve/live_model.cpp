@@ -58,6 +58,7 @@ std::shared_ptr<const ServedModel> LiveModel::reload(const std::optional<std::st
   try {
     model = pipeline::ClassifierModel::load(from, old->model->encoder().options(), old->model->inference());
     check(*model, from);
+    model->warm_up();  // before it takes requests, as serve's first load
   } catch (const std::exception& e) {
     throw Error("reload refused, still serving " + old->name + ": " + e.what());
   }

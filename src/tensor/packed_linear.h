@@ -44,6 +44,13 @@ class PackedLinear {
   // inp [T, IC], out [T, OC]; T >= 0 varies from call to call.
   void forward(float* out, const float* inp, int T) const;
 
+  // forward() runs rows in chunks of chunk_rows() and a last shorter one, each row count
+  // a kernel oneDNN builds on its first use (1-5 ms). build(rows), 1 <= rows <=
+  // chunk_rows(), builds that one now (a warm-up at load; oneDNN's own cache makes the
+  // same shape in another layer cheap). Thread-safe, as forward().
+  static int chunk_rows();
+  void build(int rows) const;
+
   int in_features() const;
   int out_features() const;
   Epilogue epilogue() const;
