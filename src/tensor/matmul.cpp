@@ -11,6 +11,7 @@
 
 #include <bertcls/error.h>
 #include "tensor/cpu_features.h"
+#include "tensor/onednn_context.h"
 #include "tensor/threads.h"
 
 namespace bertcls::tensor {
@@ -18,16 +19,6 @@ namespace {
 
 using dt = dnnl::memory::data_type;
 using dims = dnnl::memory::dims;
-
-const dnnl::engine& cpu_engine() {
-  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-dnnl::stream& thread_stream() {
-  thread_local dnnl::stream stream(cpu_engine());
-  return stream;
-}
 
 // A product below this many multiply-adds runs on the calling thread alone: oneDNN forks
 // a team for any size, and on a busy machine each barrier of a spinning team can cost a

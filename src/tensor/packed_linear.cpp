@@ -13,6 +13,7 @@
 
 #include <bertcls/error.h>
 #include "tensor/cpu_features.h"
+#include "tensor/onednn_context.h"
 #include "tensor/threads.h"
 
 namespace bertcls::tensor {
@@ -29,17 +30,6 @@ using dims = dnnl::memory::dims;
 // primitives per layer, built once each. 64-row chunks ran at the same GFLOP/s as one
 // 600- or 1024-row product.
 constexpr int kChunkRows = 64;
-
-const dnnl::engine& cpu_engine() {
-  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
-}
-
-// Streams are cheap but not free; one per thread, as each runs its own calls.
-dnnl::stream& thread_stream() {
-  thread_local dnnl::stream stream(cpu_engine());
-  return stream;
-}
 
 // Per-thread buffers reused across calls: the converted activations and the
 // primitive's scratchpad (user-owned, so concurrent calls of one primitive never share).
