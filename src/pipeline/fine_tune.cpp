@@ -20,6 +20,7 @@
 #include "pipeline/training_data.h"
 #include "train/adamw.h"
 #include "train/evaluation.h"
+#include "tensor/matmul.h"
 #include "train/trainer.h"
 
 namespace bertcls {
@@ -146,6 +147,7 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
   if (o.out.empty()) throw Error("fine-tune: no output folder");
   if (o.train_files.empty()) throw Error("fine-tune: no training data");
   train::TrainerOptions t = trainer_options(o, cb);
+  tensor::require_precision(t.precision, train::kPrecisionOption);  // before any data or model is read
   const bool scratch = o.model.empty();
   std::optional<train::LoadedCheckpoint> checkpoint;
   // A from-scratch run stopped before fine-tuning began has no checkpoint of its own yet:

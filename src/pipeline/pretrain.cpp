@@ -15,6 +15,7 @@
 #include "pipeline/step_record.h"
 #include "pipeline/text_files.h"
 #include "text/tokenizer.h"
+#include "tensor/matmul.h"
 #include "train/pretrainer.h"
 
 namespace bertcls {
@@ -94,6 +95,7 @@ PretrainResult pretrain(const PretrainOptions& o, const FineTuneCallbacks& cb) {
   if (o.out.empty()) throw Error("pretrain: no output folder");
   if (o.text_files.empty()) throw Error("pretrain: no text files (--texts)");
   const train::TrainerOptions t = trainer_options(o);
+  tensor::require_precision(t.precision, train::kPrecisionOption);  // before any data or model is read
 
   const fs::path source = o.model.empty() ? pipeline::preset_folder(o.preset, o.preset_dir)
                                           : hf::resolve_model(o.model, hf::HubSettings::from_environment());
