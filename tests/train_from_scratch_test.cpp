@@ -159,6 +159,22 @@ TEST_F(TrainFromScratch, ResumingANewFolderSaysThereIsNothingToContinue) {
   }
 }
 
+TEST_F(TrainFromScratch, ResumingWithOtherStageOptionsIsRefusedByName) {
+  std::int64_t steps = 0;
+  bertcls::FineTuneCallbacks stop_at;
+  stop_at.stop_requested = [&] { return ++steps == 2; };  // inside pre-training
+  ASSERT_TRUE(bertcls::fine_tune(options("changed"), stop_at).interrupted);
+  bertcls::FineTuneOptions again = options("changed");
+  again.resume = again.out;
+  again.scratch.vocab_size = 200;
+  try {
+    bertcls::fine_tune(again);
+    FAIL() << "a different vocabulary size must not resume";
+  } catch (const bertcls::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("vocab_size = 300, this one has 200"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(TrainFromScratch, APresetWithoutATokenizerNeedsALearnedVocabulary) {
   bertcls::FineTuneOptions o = options("no-tokenizer");
   o.scratch.vocab_size = 0;

@@ -211,15 +211,7 @@ FineTuneResult fine_tune_in(dist::Communicator& world, const FineTuneOptions& o,
 
   nlohmann::json run = run_fingerprint(o, t, data.labels, encoder.max_length(), train_encoded, valid_encoded,
                                        model->parameters().size());
-  if (scratch)
-    run["from_scratch"] = {{"preset", o.preset},
-                           {"vocab_size", o.scratch.vocab_size},
-                           {"unlabelled_files", o.scratch.unlabelled_files},
-                           {"pretrain_epochs", o.scratch.pretrain_epochs},
-                           {"pretrain_lr", o.scratch.pretrain_lr},
-                           {"pretrain_batch_size", o.scratch.pretrain_batch_size},
-                           {"pretrain_max_length", o.scratch.pretrain_max_length},
-                           {"mlm_probability", o.scratch.mlm_probability}};
+  if (scratch) run["from_scratch"] = pipeline::from_scratch_fingerprint(o);
   std::optional<pipeline::RunFolder> folder;  // rank 0 writes
   if (writer) folder.emplace(o.out, run, checkpoint ? &*checkpoint : nullptr);
 

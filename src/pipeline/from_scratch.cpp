@@ -1,12 +1,12 @@
 #include "pipeline/from_scratch.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include <bertcls/pretrain.h>
 #include <bertcls/train_vocabulary.h>
 
 #include "io/atomic_file.h"
+#include "io/strict_json.h"
 #include "pipeline/preset_folder.h"
 #include "train/checkpoint.h"
 
@@ -45,14 +45,7 @@ fs::path learn_vocabulary(const FineTuneOptions& o, const fs::path& dir, const f
     say("vocabulary: kept " + folder.string());
     return folder;
   }
-  nlohmann::json config;
-  const fs::path preset_config = preset_folder(o.preset, o.preset_dir) / "config.json";
-  std::ifstream in(preset_config);
-  try {
-    config = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(preset_config.string() + ": " + e.what());
-  }
+  nlohmann::json config = io::read_json_strict(preset_folder(o.preset, o.preset_dir) / "config.json");
   VocabularyOptions v;
   v.text_files = text_files(texts, o.scratch);
   v.data.text_column = o.data.text_column;
@@ -72,6 +65,18 @@ fs::path learn_vocabulary(const FineTuneOptions& o, const fs::path& dir, const f
 
 }  // namespace
 
+nlohmann::json from_scratch_fingerprint(const FineTuneOptions& o) {
+  const FromScratchOptions& s = o.scratch;
+  return {{"preset", o.preset},
+          {"vocab_size", s.vocab_size},
+          {"unlabelled_files", s.unlabelled_files},
+          {"pretrain_epochs", s.pretrain_epochs},
+          {"pretrain_lr", s.pretrain_lr},
+          {"pretrain_batch_size", s.pretrain_batch_size},
+          {"pretrain_max_length", s.pretrain_max_length},
+          {"mlm_probability", s.mlm_probability}};
+}
+
 ScratchStart start_from_scratch(const FineTuneOptions& o, const std::vector<io::Example>& train, bool resuming,
                                 const FineTuneCallbacks& cb) {
   auto say = [&](const std::string& line) { if (cb.on_message) cb.on_message(line); };
@@ -90,6 +95,13 @@ ScratchStart start_from_scratch(const FineTuneOptions& o, const std::vector<io::
                 ") to continue");
   if (!resuming) fs::remove_all(dir);
   fs::create_directories(dir);
+  const nlohmann::json fingerprint = from_scratch_fingerprint(o);
+  const fs::path options_file = dir / "options.json";
+  if (resuming && fs::exists(options_file)) {
+    train::check_same_run(io::read_json_strict(options_file), fingerprint, dir);
+  } else {
+    io::write_file_atomically(options_file, [&](std::ostream& out) { out << fingerprint.dump(2) << '\n'; });
+  }
   const fs::path texts = dir / "texts.txt";
   if (!resuming || !fs::exists(texts)) write_texts(texts, train);
   const fs::path shape = s.vocab_size > 0 ? learn_vocabulary(o, dir, texts, say) : preset_folder(o.preset, o.preset_dir);

@@ -8,12 +8,14 @@
 //                   preset's config.json with the vocabulary's size
 //   pretraining/    `bertcls pretrain --preset vocabulary` on the same texts
 //   pretrained.json written when pre-training finished: the stage is done
+//   options.json    the options below, which a resumed run must repeat
 // A resumed run keeps the stages that are done and resumes pre-training from its last
 // checkpoint when it was interrupted there.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include <bertcls/fine_tune.h>
@@ -28,6 +30,9 @@ struct ScratchStart {
   bool interrupted = false;      // pre-training was stopped: resume the run to continue it
   std::int64_t pretrain_step = 0;
 };
+
+// The options that shape the stages (also part of the fine-tuning run's fingerprint).
+nlohmann::json from_scratch_fingerprint(const FineTuneOptions& options);
 
 // `train` are the examples fine-tuning trains on (not the validation ones). `resuming`
 // keeps OUT/from-scratch's finished stages; otherwise the folder is started afresh.
