@@ -25,10 +25,14 @@ class PretrainCommand : public ::testing::Test {
     bertcls::test::make_tiny_model_folder(*dir / "base");
     // The first 200 tweets, without the CSV's header and label column.
     std::ifstream csv(fs::path(BERTCLS_SOURCE_DIR) / "data/rutweetcorp-sample/train.csv");
-    std::ofstream texts(*dir / "texts.txt");
+    std::ofstream texts(*dir / "texts.txt"), table(*dir / "texts.csv");
     std::string line;
     std::getline(csv, line);
-    for (int i = 0; i < 200 && std::getline(csv, line); ++i) texts << line.substr(0, line.rfind(',')) << "\n";
+    table << line << "\n";
+    for (int i = 0; i < 200 && std::getline(csv, line); ++i) {
+      texts << line.substr(0, line.rfind(',')) << "\n";
+      table << line << "\n";
+    }
   }
   static void TearDownTestSuite() {
     fs::remove_all(*dir);
@@ -92,6 +96,28 @@ TEST_F(PretrainCommand, ResumeFromACheckpointGivesTheUninterruptedRun) {
   auto other = bertcls::test::run_cli(pretrain_args("stopped", "--mlm-probability 0.3 --resume " + path("stopped")));
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_NE(other.err.find("made with mlm_probability = 0.15"), std::string::npos) << other.err;
+}
+
+// A dataset's text column is read as the same texts as a file of lines (labels unread).
+TEST_F(PretrainCommand, ReadsTheTextColumnOfADataset) {
+  auto lines = bertcls::test::run_cli(pretrain_args("from-lines", "--max-steps 1"));
+  auto table = bertcls::test::run_cli("pretrain --model " + path("base") + " --texts " + path("texts.csv") + " --out " +
+                                      path("from-csv") + " --max-length 32 --batch-size 8 --epochs 3 --lr 2e-3 --seed 3" +
+                                      " --log-every 1 --max-steps 1");
+  ASSERT_EQ(lines.exit_code, 0) << lines.err;
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  const auto summary = [](const std::string& err) {
+    const std::size_t at = err.find(" tokens in ");
+    return at == std::string::npos ? std::string() : err.substr(err.rfind('\n', at) + 1, err.find('\n', at) - err.rfind('\n', at) - 1);
+  };
+  EXPECT_FALSE(summary(lines.err).empty()) << lines.err;
+  EXPECT_EQ(summary(table.err), summary(lines.err));
+  EXPECT_EQ(bertcls::test::slurp(*dir / "from-csv" / "model" / "model.safetensors"),
+            bertcls::test::slurp(*dir / "from-lines" / "model" / "model.safetensors"));
+  auto bad = bertcls::test::run_cli("pretrain --model " + path("base") + " --texts " + path("texts.csv") +
+                                    " --text-column tweet --out " + path("bad-column"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("tweet"), std::string::npos) << bad.err;
 }
 
 TEST_F(PretrainCommand, RefusesAModelThatIsNotBert) {
