@@ -4,7 +4,10 @@
 // I -> C) its forward product and both backward products (input and weight gradients),
 // on T tokens. Prints one JSON line for bench/run.py: GFLOP/s of each shape (best of
 // REPEATS), the best of them (the peak used for model-FLOPs utilisation) and the rate of
-// the whole mix (one of each, as one layer's step runs them).
+// the whole mix (one of each, as one layer's step runs them). Then the same four forward
+// products through inference's kernel (tensor::PackedLinear, fp32, weights packed once,
+// 64-row chunks): the roofline inference's share of the peak is read against, since
+// inference no longer runs on tensor::gemm.
 //
 //   bench/gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5]
 #include <algorithm>
@@ -15,6 +18,7 @@
 
 #include "hf/model_config.h"
 #include "tensor/gemm.h"
+#include "tensor/packed_linear.h"
 
 using namespace bertcls;
 using tensor::Trans;
@@ -38,6 +42,23 @@ double best_seconds(const Shape& s, int repeats) {
   for (int r = 0; r < repeats + 1; ++r) {  // the first call also pages the buffers in
     const auto t0 = std::chrono::steady_clock::now();
     tensor::gemm(s.ta, s.tb, s.m, s.n, s.k, 1.0f, a.data(), cols_a, b.data(), cols_b, 0.0f, c.data(), s.n);
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (r > 0) best = std::min(best, t);
+  }
+  return best;
+}
+
+// Best wall time of `repeats` inference products out[T, out] = in[T, in] W^T + b through
+// the packed kernel.
+double best_packed_seconds(int T, int in, int out, int repeats) {
+  const std::vector<float> w(static_cast<std::size_t>(out) * in, 0.25f), bias(out, 0.0f),
+      x(static_cast<std::size_t>(T) * in, 0.5f);
+  std::vector<float> y(static_cast<std::size_t>(T) * out);
+  const tensor::PackedLinear layer(w.data(), bias.data(), in, out, tensor::Precision::fp32);
+  double best = 1e30;
+  for (int r = 0; r < repeats + 1; ++r) {  // the first call also builds the kernels
+    const auto t0 = std::chrono::steady_clock::now();
+    layer.forward(y.data(), x.data(), T);
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (r > 0) best = std::min(best, t);
   }
@@ -80,7 +101,18 @@ int main(int argc, char** argv) {
                   i ? ", " : "", s.what, pass[i % 3], s.m, s.n, s.k, flops / seconds / 1e9);
     rows += row;
   }
-  std::printf("{\"peak_gflops\": %.1f, \"mix_gflops\": %.1f, \"tokens\": %d, \"shapes\": [%s]}\n", peak / 1e9,
-              flops_total / seconds_total / 1e9, T, rows.c_str());
+  double packed_peak = 0;
+  std::string packed_rows;
+  for (const auto& l : layers) {
+    const double flops = 2.0 * T * l.in * l.out, seconds = best_packed_seconds(T, l.in, l.out, repeats);
+    packed_peak = std::max(packed_peak, flops / seconds);
+    char row[160];
+    std::snprintf(row, sizeof row, "%s{\"layer\": \"%s\", \"mnk\": [%d, %d, %d], \"gflops\": %.1f}",
+                  packed_rows.empty() ? "" : ", ", l.name, T, l.out, l.in, flops / seconds / 1e9);
+    packed_rows += row;
+  }
+  std::printf("{\"peak_gflops\": %.1f, \"mix_gflops\": %.1f, \"tokens\": %d, \"shapes\": [%s], "
+              "\"packed_peak_gflops\": %.1f, \"packed_shapes\": [%s]}\n",
+              peak / 1e9, flops_total / seconds_total / 1e9, T, rows.c_str(), packed_peak / 1e9, packed_rows.c_str());
   return 0;
 }
