@@ -10,21 +10,22 @@
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
 #include "train/evaluation.h"
+#include "pipeline/kernel_precision.h"
 
 namespace bertcls::pipeline {
 
 namespace {
 
-tensor::Precision kernel_precision(const InferenceOptions& o) {
+tensor::Precision inference_precision(const InferenceOptions& o) {
   if (o.quantize == Quantization::Int8) {
     if (o.precision != Precision::Float32) throw Error("--quantize int8 and --precision bf16 exclude each other");
     return tensor::Precision::int8;
   }
-  return o.precision == Precision::BFloat16 ? tensor::Precision::bf16 : tensor::Precision::fp32;
+  return pipeline::kernel_precision(o.precision);
 }
 
 model::BertWeights prepacked(model::BertWeights weights, const InferenceOptions& inference) {
-  weights.prepack(kernel_precision(inference));
+  weights.prepack(inference_precision(inference));
   return weights;
 }
 

@@ -13,6 +13,7 @@
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
 #include "pipeline/from_scratch.h"
+#include "pipeline/kernel_precision.h"
 #include "pipeline/sharded_data.h"
 #include "pipeline/run_folder.h"
 #include "pipeline/step_record.h"
@@ -125,7 +126,7 @@ train::TrainerOptions trainer_options(const FineTuneOptions& o, const FineTuneCa
   t.patience = o.patience;
   t.save_steps = o.save_steps;
   t.pooling = o.text.pooling;
-  t.precision = o.precision == Precision::BFloat16 ? tensor::Precision::bf16 : tensor::Precision::fp32;
+  t.precision = pipeline::kernel_precision(o.precision);
   return t;
 }
 

@@ -38,14 +38,14 @@ std::vector<std::string> text_files(const fs::path& texts, const FromScratchOpti
 
 // OUT/from-scratch/vocabulary: the learned tokenizer and the preset's config.json with
 // its size, written last, so that a folder with config.json is a finished stage.
-fs::path learn_vocabulary(const FineTuneOptions& o, const fs::path& dir, const fs::path& texts,
+fs::path learn_vocabulary(const FineTuneOptions& o, const fs::path& preset, const fs::path& dir, const fs::path& texts,
                           const std::function<void(const std::string&)>& say) {
   const fs::path folder = dir / "vocabulary";
   if (fs::exists(folder / "config.json")) {
     say("vocabulary: kept " + folder.string());
     return folder;
   }
-  nlohmann::json config = io::read_json_strict(preset_folder(o.preset, o.preset_dir) / "config.json");
+  nlohmann::json config = io::read_json_strict(preset / "config.json");
   VocabularyOptions v;
   v.text_files = text_files(texts, o.scratch);
   v.data.text_column = o.data.text_column;
@@ -81,8 +81,8 @@ ScratchStart start_from_scratch(const FineTuneOptions& o, const std::vector<io::
                                 const FineTuneCallbacks& cb) {
   auto say = [&](const std::string& line) { if (cb.on_message) cb.on_message(line); };
   const FromScratchOptions& s = o.scratch;
+  const fs::path preset = preset_folder(o.preset, o.preset_dir);
   if (s.vocab_size == 0) {
-    const fs::path preset = preset_folder(o.preset, o.preset_dir);
     if (!fs::exists(preset / "tokenizer.json") && !fs::exists(preset / "vocab.txt"))
       throw Error("preset " + o.preset + " has no tokenizer of its own (" + preset.string() +
                   "): learn a vocabulary from the texts (vocab_size > 0, --vocab-size N)");
@@ -104,7 +104,7 @@ ScratchStart start_from_scratch(const FineTuneOptions& o, const std::vector<io::
   }
   const fs::path texts = dir / "texts.txt";
   if (!resuming || !fs::exists(texts)) write_texts(texts, train);
-  const fs::path shape = s.vocab_size > 0 ? learn_vocabulary(o, dir, texts, say) : preset_folder(o.preset, o.preset_dir);
+  const fs::path shape = s.vocab_size > 0 ? learn_vocabulary(o, preset, dir, texts, say) : preset;
   if (s.pretrain_epochs == 0) return {shape, false, false, 0};
 
   const fs::path run = dir / "pretraining";

@@ -10,6 +10,7 @@
 #include "hf/hub_download.h"
 #include "hf/model_folder.h"
 #include "hf/pretrained.h"
+#include "pipeline/kernel_precision.h"
 #include "pipeline/preset_folder.h"
 #include "pipeline/run_folder.h"
 #include "pipeline/step_record.h"
@@ -59,7 +60,7 @@ train::TrainerOptions trainer_options(const PretrainOptions& o) {
   t.max_steps = o.max_steps;
   t.seed = o.seed;
   t.save_steps = o.save_steps;
-  t.precision = o.precision == Precision::BFloat16 ? tensor::Precision::bf16 : tensor::Precision::fp32;
+  t.precision = pipeline::kernel_precision(o.precision);
   return t;
 }
 
