@@ -4,15 +4,13 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include <bertcls/error.h>
-#include "tensor/cpu_features.h"
+#include "tensor/bf16.h"
 #include "tensor/onednn_context.h"
-#include "tensor/threads.h"
 
 namespace bertcls::tensor {
 namespace {
@@ -50,18 +48,6 @@ struct ThreadBuffers {
 ThreadBuffers& thread_buffers() {
   thread_local ThreadBuffers buffers;
   return buffers;
-}
-
-// Round to nearest even, as torch's float -> bfloat16; NaN and infinities do not occur
-// in a finite training step, and a non-finite gradient is caught by the norm after.
-BERTCLS_HOT void convert_bf16(uint16_t* out, const float* inp, long n) {
-#pragma omp parallel for simd if (worth_parallel(n))
-  for (long i = 0; i < n; i++) {
-    uint32_t u;
-    std::memcpy(&u, &inp[i], sizeof u);
-    u += 0x7FFFu + ((u >> 16) & 1u);
-    out[i] = static_cast<uint16_t>(u >> 16);
-  }
 }
 
 // op(X) [rows, cols] of an operand stored row-major with stride ld: the strides oneDNN

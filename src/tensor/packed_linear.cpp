@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <bertcls/error.h>
+#include "tensor/bf16.h"
 #include "tensor/cpu_features.h"
 #include "tensor/onednn_context.h"
 #include "tensor/threads.h"
@@ -50,19 +51,6 @@ bool oneDNN_has(dnnl::cpu_isa want) {
 }
 
 bool has_vnni() { return oneDNN_has(dnnl::cpu_isa::avx512_core_vnni) || oneDNN_has(dnnl::cpu_isa::avx2_vnni); }
-
-// Round to nearest even, as torch's float -> bfloat16 conversion; inputs are finite.
-uint16_t to_bf16(float x) {
-  uint32_t u;
-  std::memcpy(&u, &x, sizeof u);
-  u += 0x7FFFu + ((u >> 16) & 1u);
-  return static_cast<uint16_t>(u >> 16);
-}
-
-BERTCLS_HOT void convert_bf16(uint16_t* out, const float* inp, long n) {
-#pragma omp parallel for simd if (worth_parallel(n))
-  for (long i = 0; i < n; i++) out[i] = to_bf16(inp[i]);
-}
 
 struct Range {
   float lo, hi;
