@@ -7,9 +7,11 @@
 // the whole mix (one of each, as one layer's step runs them). Then the same four forward
 // products through inference's kernel (tensor::PackedLinear, fp32, weights packed once,
 // 64-row chunks): the roofline inference's share of the peak is read against, since
-// inference no longer runs on tensor::gemm.
+// inference no longer runs on tensor::gemm. With SINGLE_TOKENS, also the packed kernel's
+// rate over the four forward products of one text of that many tokens (the M a
+// single-text request runs at): the floor its latency cannot go below.
 //
-//   bench/gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5]
+//   bench/gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5] [SINGLE_TOKENS=0]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -69,11 +71,12 @@ double best_packed_seconds(int T, int in, int out, int repeats) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5]\n");
+    std::fprintf(stderr, "usage: gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5] [SINGLE_TOKENS=0]\n");
     return 2;
   }
   const model::BertConfig config = hf::read_model_config(argv[1]).bert;
   const int T = argc > 2 ? std::stoi(argv[2]) : 800, repeats = argc > 3 ? std::stoi(argv[3]) : 5;
+  const int single = argc > 4 ? std::stoi(argv[4]) : 0;
   const int C = config.hidden_size, I = config.intermediate_size;
 
   std::vector<Shape> shapes;
@@ -111,8 +114,16 @@ int main(int argc, char** argv) {
                   packed_rows.empty() ? "" : ", ", l.name, T, l.out, l.in, flops / seconds / 1e9);
     packed_rows += row;
   }
+  double single_flops = 0, single_seconds = 0;
+  for (const auto& l : layers)
+    if (single > 0) {
+      single_flops += 2.0 * single * l.in * l.out;
+      single_seconds += best_packed_seconds(single, l.in, l.out, 4 * repeats);
+    }
   std::printf("{\"peak_gflops\": %.1f, \"mix_gflops\": %.1f, \"tokens\": %d, \"shapes\": [%s], "
-              "\"packed_peak_gflops\": %.1f, \"packed_shapes\": [%s]}\n",
-              peak / 1e9, flops_total / seconds_total / 1e9, T, rows.c_str(), packed_peak / 1e9, packed_rows.c_str());
+              "\"packed_peak_gflops\": %.1f, \"packed_shapes\": [%s], \"single_tokens\": %d, "
+              "\"packed_single_mix_gflops\": %.1f}\n",
+              peak / 1e9, flops_total / seconds_total / 1e9, T, rows.c_str(), packed_peak / 1e9, packed_rows.c_str(),
+              single, single > 0 ? single_flops / single_seconds / 1e9 : 0.0);
   return 0;
 }

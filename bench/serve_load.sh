@@ -72,6 +72,15 @@ for clients in 1 8 64; do
   [[ $(field non2xx "$result") == 0 ]] || fail "$clients clients: valid requests got non-2xx answers"
 done
 
+# A lone request against the model's own single-text latency (issue 12: within 0.3 ms):
+# infer_bench (a -DBERTCLS_BENCH=ON build) times the same folder and texts, one at a time.
+if [[ -x build/bench/infer_bench ]]; then
+  lone=$(field p50_ms "$(run 1)")
+  alone=$(OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} build/bench/infer_bench "$work/train/model" "$work/texts.txt" \
+    64 1 200 fp32 | sed -n 's/.*"p50_ms": \([0-9.]*\).*/\1/p')
+  awk -v lone="$lone" -v alone="$alone" 'BEGIN { printf "lone request p50 %.3f ms, the model alone %.3f ms: serve adds %.3f ms (target <= 0.3)\n", lone, alone, lone - alone }'
+fi
+
 result=$(run 16 4 $((max_body + 1000)) 4)
 row "16 mixed" "$result"
 echo "   (every 4th request malformed, a quarter without a valid key: $(field s4xx "$result") answered 4xx," \

@@ -144,10 +144,10 @@ TEST(TrainBatching, DeterministicForSeedAndEpochAndDifferentAcrossEpochs) {
   EXPECT_THROW(make_train_batches(lengths, 0, 9, 2), Error);
 }
 
-TEST(TrainBatching, EvalBatchesSortByLengthStablyAndRestoreByIndex) {
+TEST(TrainBatching, EvalBatchesSortLongestFirstStablyAndRestoreByIndex) {
   const std::vector<int> lengths{5, 2, 9, 2, 7};
   const auto batches = make_eval_batches(lengths, 2);
-  EXPECT_EQ(batches, (std::vector<Batch>{{1, 3}, {0, 4}, {2}}));
+  EXPECT_EQ(batches, (std::vector<Batch>{{2, 4}, {0, 1}, {3}}));
   // A "model" that returns each length doubled, written back by index, is in input order.
   std::vector<int> out(lengths.size());
   for (const Batch& b : batches)

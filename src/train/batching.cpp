@@ -49,7 +49,7 @@ std::vector<Batch> make_eval_batches(std::span<const int> lengths, std::size_t b
   check_batch_size(batch_size);
   std::vector<std::size_t> order(lengths.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  sort_by_length(order, lengths);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lengths[a] > lengths[b]; });
   std::vector<Batch> batches;
   cut(order, batch_size, batches);
   return batches;

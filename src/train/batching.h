@@ -27,8 +27,11 @@ inline constexpr std::size_t kDefaultBucketBatches = 50;
 std::vector<Batch> make_train_batches(std::span<const int> lengths, std::size_t batch_size, std::uint64_t seed,
                                       std::uint64_t epoch, std::size_t bucket_batches = kDefaultBucketBatches);
 
-// Evaluation and prediction order: indices sorted by length (stable, so equal lengths keep
-// input order) and cut into batches. Write each result to out[index] to restore input order.
+// Evaluation and prediction order: indices sorted by length, longest first (stable, so
+// equal lengths keep input order), and cut into batches. Longest first, because the first
+// batch then needs the most memory of any: a workspace's arena grows once instead of at
+// nearly every batch, each time on fresh pages (their faults were 5% of an int8 bert-base
+// profile). Write each result to out[index] to restore input order.
 std::vector<Batch> make_eval_batches(std::span<const int> lengths, std::size_t batch_size);
 
 }  // namespace bertcls::train
