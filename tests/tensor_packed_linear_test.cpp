@@ -100,17 +100,14 @@ TEST(PackedLinear, Int8IsDynamicQuantizationAsOnnxRuntimes) {
       // Shifted so the range is asymmetric and the zero point not 128.
       std::vector<float> inp = random_vector((size_t)T * l.IC, 10 + T);
       for (float& x : inp) x += 0.7f;
+      float lo = 0.0f, hi = 0.0f;
+      for (float x : inp) lo = std::min(lo, x), hi = std::max(hi, x);
+      const float scale = (hi - lo) / 255.0f;
+      const float zp = std::clamp(std::nearbyint(-lo / scale), 0.0f, 255.0f);
+      const float inv = 1.0f / scale;
       std::vector<double> want((size_t)T * l.OC), fp32 = reference(inp, l.weight, l.bias, T, l.IC, l.OC, e);
       double bound = 0.0;
-      for (int t = 0; t < T; t++) {
-        // Each block of chunk_rows() rows is quantized over its own range.
-        const int r0 = t / PackedLinear::chunk_rows() * PackedLinear::chunk_rows();
-        const int r1 = std::min(T, r0 + PackedLinear::chunk_rows());
-        float lo = 0.0f, hi = 0.0f;
-        for (long i = (long)r0 * l.IC; i < (long)r1 * l.IC; i++) lo = std::min(lo, inp[i]), hi = std::max(hi, inp[i]);
-        const float scale = (hi - lo) / 255.0f;
-        const float zp = std::clamp(std::nearbyint(-lo / scale), 0.0f, 255.0f);
-        const float inv = 1.0f / scale;
+      for (int t = 0; t < T; t++)
         for (int o = 0; o < l.OC; o++) {
           double acc = 0.0, wabs = 0.0, xabs = 0.0;
           for (int i = 0; i < l.IC; i++) {
@@ -124,7 +121,6 @@ TEST(PackedLinear, Int8IsDynamicQuantizationAsOnnxRuntimes) {
           // Each operand is off by at most half its step (GELU's slope is below 1.13).
           bound = std::max(bound, 1.13 * (0.5 * scale * wabs + 0.5 * wscale[o] * xabs + 0.25 * scale * wscale[o] * l.IC));
         }
-      }
       std::vector<float> out((size_t)T * l.OC, NAN);
       packed.forward(out.data(), inp.data(), T);
       EXPECT_LE(max_abs_diff(out, want), 1e-4) << "T " << T << " epilogue " << (int)e;

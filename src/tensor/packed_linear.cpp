@@ -160,24 +160,6 @@ struct PackedLinear::Impl {
     return dnnl::matmul::primitive_desc(dnnl::matmul::desc(src, weights_desc, bias_md, dst), attr, cpu_engine());
   }
 
-  // u8 = round(x / scale) + zero_point over the chunk's [rows, IC], as ORT's
-  // DynamicQuantizeLinear over a tensor. Per chunk rather than per call: the range and
-  // the quantization then read the chunk while it is still in cache (on a call of 2,700
-  // rows the two passes over memory were 6.7% of an int8 bert-base profile), and a chunk's
-  // own range is as fine a step as the call's or finer.
-  void quantize_chunk(ThreadBuffers& buf, const float* inp, int rows) const {
-    const long n = (long)rows * IC;
-    const Range r = range_of(inp, n);
-    const float scale = r.hi > r.lo ? (r.hi - r.lo) / 255.0f : 1.0f;
-    const auto zero_point = static_cast<int32_t>(std::clamp(std::nearbyint(-r.lo / scale), 0.0f, 255.0f));
-    quantize_u8(buf.u8.data(), inp, n, 1.0f / scale, static_cast<float>(zero_point));
-    const auto* b = static_cast<const float*>(bias.get_data_handle());
-    for (int o = 0; o < OC; o++) {
-      buf.scales[o] = scale * weight_scales[o];
-      buf.bias[o] = b[o] / buf.scales[o] - static_cast<float>(zero_point) * weight_sums[o];
-    }
-  }
-
   // Every M gets the weights' one layout: the kernel oneDNN picks for it reads that.
   // Built outside the lock (1-5 ms), so threads building other Ms do not wait; of two
   // built at once for one M the first kept wins.
@@ -263,21 +245,33 @@ void PackedLinear::build(int rows) const {
 void PackedLinear::forward(float* out, const float* inp, int T) const {
   const Impl& m = *impl_;
   if (T <= 0) return;
+  const long n = (long)T * m.IC;
   ThreadBuffers& buf = thread_buffers();
   const void* src = inp;
   size_t src_row_bytes = sizeof(float) * m.IC;
+  int32_t zero_point = 0;
   if (m.precision == Precision::bf16) {
-    const long n = (long)T * m.IC;
     buf.bf16.resize(n);
     convert_bf16(buf.bf16.data(), inp, n);
     src = buf.bf16.data();
     src_row_bytes = sizeof(uint16_t) * m.IC;
   } else if (m.precision == Precision::int8) {
-    buf.u8.resize((size_t)std::min(T, kChunkRows) * m.IC);
+    // u8 = round(x / scale) + zero_point over the call's whole [T, IC], as ORT's
+    // DynamicQuantizeLinear.
+    const Range r = range_of(inp, n);
+    const float scale = r.hi > r.lo ? (r.hi - r.lo) / 255.0f : 1.0f;
+    zero_point = static_cast<int32_t>(std::clamp(std::nearbyint(-r.lo / scale), 0.0f, 255.0f));
+    buf.u8.resize(n);
+    quantize_u8(buf.u8.data(), inp, n, 1.0f / scale, static_cast<float>(zero_point));
     buf.scales.resize(m.OC);
     buf.bias.resize(m.OC);
+    const auto* bias = static_cast<const float*>(m.bias.get_data_handle());
+    for (int o = 0; o < m.OC; o++) {
+      buf.scales[o] = scale * m.weight_scales[o];
+      buf.bias[o] = bias[o] / buf.scales[o] - static_cast<float>(zero_point) * m.weight_sums[o];
+    }
     src = buf.u8.data();
-    src_row_bytes = 0;  // each chunk is quantized into the start of buf.u8
+    src_row_bytes = m.IC;
   }
 
   dnnl::stream& stream = thread_stream();
@@ -289,7 +283,6 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
   }
   for (int r0 = 0; r0 < T; r0 += kChunkRows) {
     const int rows = std::min(kChunkRows, T - r0);
-    if (m.precision == Precision::int8) m.quantize_chunk(buf, inp + (size_t)r0 * m.IC, rows);
     const Impl::Built prim = m.primitive(rows);
     if (buf.scratchpad.size() < prim.scratchpad.get_size()) buf.scratchpad.resize(prim.scratchpad.get_size());
     const auto* chunk_src = static_cast<const uint8_t*>(src) + (size_t)r0 * src_row_bytes;
@@ -302,8 +295,8 @@ void PackedLinear::forward(float* out, const float* inp, int T) const {
                                                {DNNL_ARG_SCRATCHPAD, pad}};
     if (m.precision == Precision::int8) args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, scales);
     prim.primitive.execute(stream, args);
-    stream.wait();  // the next int8 chunk overwrites this one's activations, scales and bias
   }
+  stream.wait();
 }
 
 }  // namespace bertcls::tensor

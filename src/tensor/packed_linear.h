@@ -8,8 +8,7 @@
 //   bf16  bf16 weights, activations rounded to bf16 per call, fp32 accumulation and
 //         output. Needs AVX512-BF16 or AMX-BF16 (bf16_missing_feature()).
 //   int8  ONNX Runtime's quantize_dynamic: s8 weights, symmetric per output channel;
-//         u8 activations, asymmetric per block of chunk_rows() rows, their range
-//         measured on every call;
+//         u8 activations, asymmetric per tensor, their range measured on every call;
 //         s32 accumulation, then fp32 rescale + bias. Any x86-64 CPU (VNNI where
 //         present; without it the weights keep 7 bits, as ORT's reduce_range, so AVX2's
 //         u8*s8 pair sums cannot saturate 16 bits).
