@@ -4,6 +4,7 @@
 
 #include "model/attention.h"
 #include "tensor/cpu_features.h"
+#include "tensor/exp_nonpositive.h"
 #include "tensor/gemm.h"
 #include "tensor/threads.h"
 
@@ -17,6 +18,7 @@ namespace {
 // Query rows per task: one (sequence, head) of a long text splits over threads, and a
 // task's scores, [rows, L], stay in the thread's cache between the two products.
 constexpr int kTaskRows = 32;
+constexpr int kLanes = 16;  // the softmax's partial sums: one AVX-512 register
 
 struct Task {
   int b, h, row0, rows;
@@ -65,11 +67,17 @@ BERTCLS_HOT void attention_inference_forward(float* ctx, const float* qkv, const
       float* row = s + (long)i * L;
       float mx = row[0];
       for (int j = 1; j < L; j++) mx = std::max(mx, row[j]);
+      // Exponentials in one vectorized loop, their sum in per-lane partial sums (a
+      // single float sum would keep the loop scalar): std::exp's calls were 3.6% of an
+      // int8 bert-base profile.
+      for (int j = 0; j < L; j++) row[j] = tensor::exp_nonpositive(row[j] - mx);
+      float lanes[kLanes] = {};
+      int j = 0;
+      for (; j + kLanes <= L; j += kLanes)
+        for (int l = 0; l < kLanes; l++) lanes[l] += row[j + l];
       float sum = 0.0f;
-      for (int j = 0; j < L; j++) {
-        row[j] = std::exp(row[j] - mx);
-        sum += row[j];
-      }
+      for (; j < L; j++) sum += row[j];
+      for (float lane : lanes) sum += lane;
       const float inv = 1.0f / sum;
       for (int j = 0; j < L; j++) row[j] *= inv;
     }
