@@ -11,10 +11,10 @@ out=${BERTCLS_DEMO_OUT:-out/demo}
 echo "== tokenize two texts with the rubert-tiny2 tokenizer"
 $bertcls tokenize --tokenizer data/rubert-tiny2 "Привет, мир!" "ёжик в тумане"
 
-echo "== from scratch on $data/train.csv: learn a vocabulary, pre-train a masked LM for 5 epochs, fine-tune;"
+echo "== from scratch on $data/train.csv: learn a vocabulary, pre-train a masked LM for 5 epochs, fine-tune for 10;"
 echo "   keep the best epoch on $data/valid.csv (the stages land in $out/from-scratch)"
 $bertcls train --train $data/train.csv --valid $data/valid.csv --out "$out" \
-  --pretrain-epochs 5 --pretrain-max-length 64 --batch-size 32 --max-length 128 --seed 42 --log-every 20
+  --pretrain-epochs 5 --pretrain-max-length 64 --epochs 10 --batch-size 32 --max-length 128 --seed 42 --log-every 20
 echo "(loss and metric curves: $out/curves.svg)"
 
 echo "== evaluate on the held-out $data/test.csv"
