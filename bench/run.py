@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """bertcls against its references, every workload interleaved, one table of medians and ratios.
 
-    bench/run.py [--quick] [--rounds N]
+    bench/run.py [--quick] [--rounds N] [--only NAME] [--passive]
 
 Needs a Release build in build/ with -DBERTCLS_BENCH=ON, Debian's PyTorch and ONNX
 (python3-torch, python3-onnx) for /usr/bin/python3, and node + npm; the texts and tokenizers come from data/. Everything
@@ -161,17 +161,20 @@ def inference_flops(shape, n):
     return sum(dense * L + 4 * NL * L * L * C for L in lengths)
 
 
-def workloads(quick, texts_csv, texts_txt):
+def workloads(quick, passive, texts_csv, texts_txt):
     """name -> {implementation: (command, environment)}; every command prints one JSON line.
 
     bert-base-uncased's vocabulary splits these Russian texts into about 86 tokens each
     (rubert-tiny2's: 24), so a bert-base step is about 1.4 TFLOP: few steps, and none
     in --quick."""
-    # Both OpenMP programs get the passive wait policy: with the default spinning, a
-    # thread waiting at a barrier burns the time slice its partner needs whenever other
-    # work shares the cores (measured here under load 4.5: bertcls inference 5x slower,
-    # PyTorch 1.6-2.8x, see TIPS.md).
-    omp_env = {"OMP_WAIT_POLICY": "PASSIVE"}
+    # On an idle machine every contender keeps its own default: OpenMP's threads spin a
+    # while at a barrier before they sleep, as ONNX Runtime's pool does. --passive gives
+    # both OpenMP programs the passive wait policy for a machine other work shares: there
+    # a spinning thread burns the time slice its partner needs (measured under load 4.5:
+    # bertcls inference 5x slower, PyTorch 1.6-2.8x, see TIPS.md). On an idle machine
+    # passive waiting costs a futex sleep and wake per parallel region: 17% of a tiny2
+    # fp32 profile, 28% of an int8 one (bench/README.md).
+    omp_env = {"OMP_WAIT_POLICY": "PASSIVE"} if passive else {}
     fb, ib = os.path.join(BUILD, "bench", "finetune_bench"), os.path.join(BUILD, "bench", "infer_bench")
     # shape: (bertcls warm-up, timed steps), (PyTorch warm-up, timed), (texts, passes, latency texts);
     # no training plan: inference only.
@@ -259,11 +262,13 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer steps and texts, one round (under 2 minutes)")
     parser.add_argument("--rounds", type=int, help="repetitions of every run (default 2, --quick 1)")
     parser.add_argument("--only", help="run only the workloads whose name contains this (e.g. 'infer roberta')")
+    parser.add_argument("--passive", action="store_true",
+                        help="OMP_WAIT_POLICY=PASSIVE for bertcls and PyTorch: for a machine other work shares")
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 2)
     started = time.time()
     texts_csv, texts_txt = (os.path.join(CACHE, "texts.csv"), os.path.join(CACHE, "texts.txt"))
-    work = {name: impls for name, impls in workloads(args.quick, texts_csv, texts_txt).items()
+    work = {name: impls for name, impls in workloads(args.quick, args.passive, texts_csv, texts_txt).items()
             if not args.only or args.only in name}
     # The GEMM roofline reads bert-base's shapes; a run of --only workloads leaves it out.
     roofline = not args.only
@@ -288,8 +293,9 @@ def main():
     med = lambda name, impl, key: statistics.median(
         rss if key == "max_rss_mib" else res[key] for res, rss in results[(name, impl)])
     print("machine: %s; load average %.2f before, %.2f after (1 min)" % (machine(), load_before[0], load_after[0]))
-    print("rounds: %d%s; wall time %.0f s; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every run"
-          % (rounds, " (--quick)" if args.quick else "", time.time() - started))
+    print("rounds: %d%s; wall time %.0f s; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for every run; %s"
+          % (rounds, " (--quick)" if args.quick else "", time.time() - started,
+             "OMP_WAIT_POLICY=PASSIVE for bertcls and PyTorch" if args.passive else "OpenMP's default wait policy"))
     print()
     row = "| %-15s | %-13s | %-12s | %10s | %-9s | %10s | %7s | %-13s |"
     print(row % ("workload", "metric", "ours", "ours", "reference", "reference", "ratio", "target"))
