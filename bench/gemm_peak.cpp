@@ -9,7 +9,8 @@
 // 64-row chunks): the roofline inference's share of the peak is read against, since
 // inference no longer runs on tensor::gemm. With SINGLE_TOKENS, also the packed kernel's
 // rate over the four forward products of one text of that many tokens (the M a
-// single-text request runs at): the floor its latency cannot go below.
+// single-text request runs at): the floor its latency cannot go below. Where the CPU has
+// bf16, also the packed bf16 kernel's peak on the four forward shapes (0 elsewhere).
 //
 //   bench/gemm_peak CONFIG_JSON [TOKENS=800] [REPEATS=5] [SINGLE_TOKENS=0]
 #include <algorithm>
@@ -52,11 +53,11 @@ double best_seconds(const Shape& s, int repeats) {
 
 // Best wall time of `repeats` inference products out[T, out] = in[T, in] W^T + b through
 // the packed kernel.
-double best_packed_seconds(int T, int in, int out, int repeats) {
+double best_packed_seconds(int T, int in, int out, int repeats, tensor::Precision precision = tensor::Precision::fp32) {
   const std::vector<float> w(static_cast<std::size_t>(out) * in, 0.25f), bias(out, 0.0f),
       x(static_cast<std::size_t>(T) * in, 0.5f);
   std::vector<float> y(static_cast<std::size_t>(T) * out);
-  const tensor::PackedLinear layer(w.data(), bias.data(), in, out, tensor::Precision::fp32);
+  const tensor::PackedLinear layer(w.data(), bias.data(), in, out, precision);
   double best = 1e30;
   for (int r = 0; r < repeats + 1; ++r) {  // the first call also builds the kernels
     const auto t0 = std::chrono::steady_clock::now();
@@ -114,6 +115,13 @@ int main(int argc, char** argv) {
                   packed_rows.empty() ? "" : ", ", l.name, T, l.out, l.in, flops / seconds / 1e9);
     packed_rows += row;
   }
+  // The bf16 kernel's peak on the same shapes, where the CPU has it: what bf16 inference's
+  // speed-up over fp32 is bounded by.
+  double bf16_peak = 0;
+  if (tensor::bf16_missing_feature().empty())
+    for (const auto& l : layers)
+      bf16_peak = std::max(bf16_peak, 2.0 * T * l.in * l.out /
+                                          best_packed_seconds(T, l.in, l.out, repeats, tensor::Precision::bf16));
   double single_flops = 0, single_seconds = 0;
   for (const auto& l : layers)
     if (single > 0) {
@@ -122,8 +130,8 @@ int main(int argc, char** argv) {
     }
   std::printf("{\"peak_gflops\": %.1f, \"mix_gflops\": %.1f, \"tokens\": %d, \"shapes\": [%s], "
               "\"packed_peak_gflops\": %.1f, \"packed_shapes\": [%s], \"single_tokens\": %d, "
-              "\"packed_single_mix_gflops\": %.1f}\n",
+              "\"packed_single_mix_gflops\": %.1f, \"packed_bf16_peak_gflops\": %.1f}\n",
               peak / 1e9, flops_total / seconds_total / 1e9, T, rows.c_str(), packed_peak / 1e9, packed_rows.c_str(),
-              single, single > 0 ? single_flops / single_seconds / 1e9 : 0.0);
+              single, single > 0 ? single_flops / single_seconds / 1e9 : 0.0, bf16_peak / 1e9);
   return 0;
 }

@@ -342,6 +342,10 @@ def main():
         line += "; ORT's p50 %.1f ms, 0.8x of it %.1f ms" % (med("infer bert-base", "ORT", "p50_ms"),
                                                            0.8 * med("infer bert-base", "ORT", "p50_ms"))
     print(line)
+    bf16_peak = statistics.median(g["packed_bf16_peak_gflops"] for g in gemm)
+    if bf16_peak > 0:
+        print("The packed bf16 kernel on the same shapes: peak %.1f GFLOP/s, %.2fx the fp32 one's"
+              % (bf16_peak, bf16_peak / packed_peak))
     # Inference runs on the packed kernel, so its share is of that kernel's peak.
     peak = max(peak, packed_peak)
     for impl in ("bertcls", "bertcls-int8", "bertcls-bf16", "ORT", "ORT-int8"):
