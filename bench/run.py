@@ -125,10 +125,20 @@ def machine():
     return "%s, %d cores, %s" % (info.get("model name", "?"), os.cpu_count(), " ".join(simd) or "no avx2")
 
 
-def latency_lengths(shape, n):
-    """Token counts of the first n texts: the ones every contender times one at a time."""
+def first_lengths(shape, n):
+    """Token counts of the first n texts (the latency texts are the first ones)."""
     with open(os.path.join(CACHE, shape + ".ids.jsonl")) as f:
         return [len(json.loads(line)["ids"]) for _, line in zip(range(n), f)]
+
+
+def model_config(shape):
+    with open(os.path.join(CACHE, shape, "config.json")) as f:
+        return json.load(f)
+
+
+def dense_flops_per_token(c):
+    """One forward's dense products per token: 2 x the encoder layers' weights."""
+    return 2 * c["num_hidden_layers"] * (4 * c["hidden_size"] ** 2 + 2 * c["hidden_size"] * c["intermediate_size"])
 
 
 def mean_tokens_per_batch(shape):
@@ -152,13 +162,9 @@ def bf16_supported():
 def inference_flops(shape, n):
     """Model FLOPs of one forward over the first n texts, unpadded: the dense layers' 2 x
     weights per token and attention's two products, 4 x L^2 x hidden per layer per text."""
-    with open(os.path.join(CACHE, shape, "config.json")) as f:
-        c = json.load(f)
-    C, I, NL = c["hidden_size"], c["intermediate_size"], c["num_hidden_layers"]
-    with open(os.path.join(CACHE, shape + ".ids.jsonl")) as f:
-        lengths = [len(json.loads(line)["ids"]) for _, line in zip(range(n), f)]
-    dense = 2 * NL * (4 * C * C + 2 * C * I)
-    return sum(dense * L + 4 * NL * L * L * C for L in lengths)
+    c = model_config(shape)
+    C, NL, dense = c["hidden_size"], c["num_hidden_layers"], dense_flops_per_token(c)
+    return sum(dense * L + 4 * NL * L * L * C for L in first_lengths(shape, n))
 
 
 def workloads(quick, passive, texts_csv, texts_txt):
@@ -274,7 +280,7 @@ def main():
     roofline = not args.only
     prepare(sorted({name.split(" ", 1)[1] for name in work} | ({"bert-base"} if roofline else set())))
     load_before = os.getloadavg()
-    single_tokens = roofline and round(statistics.median(latency_lengths("bert-base", LATENCY_TEXTS["bert-base"])))
+    single_tokens = roofline and round(statistics.median(first_lengths("bert-base", LATENCY_TEXTS["bert-base"])))
     gemm_cmd = roofline and [os.path.join(BUILD, "bench", "gemm_peak"), os.path.join(CACHE, "bert-base", "config.json"),
                              str(mean_tokens_per_batch("bert-base")), "5", str(single_tokens)]
 
@@ -333,9 +339,7 @@ def main():
     # dense products of the median latency text (all layers; the last one's shortcut left
     # out) at that rate are the floor under any p50 on this kernel.
     single = statistics.median(g["packed_single_mix_gflops"] for g in gemm)
-    c = json.load(open(os.path.join(CACHE, "bert-base", "config.json")))
-    dense = 2 * c["num_hidden_layers"] * (4 * c["hidden_size"] ** 2 + 2 * c["hidden_size"] * c["intermediate_size"])
-    floor_ms = 1e3 * dense * single_tokens / (single * 1e9)
+    floor_ms = 1e3 * dense_flops_per_token(model_config("bert-base")) * single_tokens / (single * 1e9)
     line = "Single text (%d tokens, bert-base's median latency text): packed kernel at %.1f GFLOP/s over the layer mix, " \
            "dense-product floor %.1f ms" % (single_tokens, single, floor_ms)
     if ("infer bert-base", "ORT") in results:
