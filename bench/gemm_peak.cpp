@@ -123,8 +123,8 @@ int main(int argc, char** argv) {
       bf16_peak = std::max(bf16_peak, 2.0 * T * l.in * l.out /
                                           best_packed_seconds(T, l.in, l.out, repeats, tensor::Precision::bf16));
   double single_flops = 0, single_seconds = 0;
-  for (const auto& l : layers)
-    if (single > 0) {
+  if (single > 0)
+    for (const auto& l : layers) {
       single_flops += 2.0 * single * l.in * l.out;
       single_seconds += best_packed_seconds(single, l.in, l.out, 4 * repeats);
     }
