@@ -4,7 +4,8 @@
 # checkpoint: the offline case; once per seed in SEEDS, default "42 1 2", and their mean),
 # fastText `supervised` (one thread, so a run repeats)
 # with its defaults and with -wordNgrams 2 -epoch 25 -lr 0.5. Prints test accuracy,
-# macro F1 and training time.
+# macro F1 and training time, and the seeds' ensemble (their test scores averaged): it
+# tells whether the gap to fastText is the variance of one run or the model's.
 # Needs a Release build in build/ and Debian's fasttext (apt-get install fasttext).
 #   bench/rutweetcorp_vs_fasttext.sh [DATA_DIR] [extra bertcls train options...]
 set -euo pipefail
@@ -32,6 +33,16 @@ score() {
       printf "%.4f %.4f", ok / NR, f1 / n }'
 }
 
+# Labels (as fastText prints them) from the mean of several `bertcls predict` CSV files'
+# score_LABEL columns, counted from the end of a row since only the text may hold commas.
+ensemble_labels() {
+  awk -F, 'FNR == 1 { for (c = 1; c <= NF; c++) if ($c ~ /^score_/) label[NF - c] = substr($c, 7); next }
+           { for (k in label) sum[FNR, k] += $(NF - k); rows = FNR }
+           END { for (r = 2; r <= rows; r++) { best = ""
+                   for (k in label) if (best == "" || sum[r, k] > sum[r, best]) best = k
+                   print "__label__" label[best] } }' "$@"
+}
+
 printf "%-44s %9s %9s %9s\n" "model (train extra+valid, test on test.csv)" accuracy macro-F1 "train s"
 run_fasttext() {
   local name=$1
@@ -56,6 +67,7 @@ for seed in $seeds; do
     >/dev/null 2>"$work/train.log" || { cat "$work/train.log" >&2; exit 1; }
   seconds=$((SECONDS - start))
   build/bertcls eval --model "$work/bertcls/model" --data "$data/test.csv" >"$work/eval.txt"
+  build/bertcls predict --model "$work/bertcls/model" --input "$data/test.csv" --output-format csv >"$work/scores.$seed.csv"
   read -r acc f1 <<<"$(sed -n 's/.* accuracy \([0-9.]*\) macro-f1 \([0-9.]*\).*/\1 \2/p' "$work/eval.txt" | head -1)"
   printf "%-44s %9.4f %9.4f %9s\n" "bertcls from scratch (defaults), seed $seed" "$acc" "$f1" "$seconds"
   grep "done:" "$work/train.log" | sed 's/^/  bertcls /'
@@ -64,3 +76,6 @@ for seed in $seeds; do
 done
 printf "%-44s %9.4f %9.4f %9s\n" "bertcls from scratch (defaults), mean of $n" \
   "$(echo "$sum_acc $n" | awk '{ print $1 / $2 }')" "$(echo "$sum_f1 $n" | awk '{ print $1 / $2 }')" $((sum_s / n))
+ensemble_labels "$work"/scores.*.csv >"$work/ensemble.txt"
+read -r acc f1 <<<"$(score "$work/ensemble.txt")"
+printf "%-44s %9s %9s %9s\n" "bertcls ensemble of the $n (mean scores)" "$acc" "$f1" $sum_s
