@@ -16,7 +16,9 @@ keeps the epoch with the best validation macro F1 and prints that epoch's test m
   bag-bigram  the same on (subword, previous subword) pairs: does feeding bigrams help?
 
     build/bertcls vocab --texts data/rutweetcorp/extra.csv data/rutweetcorp/valid.csv --size 8000 --out /tmp/vocab
-    fasttext supervised -input TRAIN.txt -output /tmp/ft -wordNgrams 2 -epoch 25 -lr 0.5   # distill only
+    # distill only: the teacher, on extra + valid in fastText's `__label__L text` lines
+    for f in extra valid; do tail -n +2 data/rutweetcorp/$f.csv; done | sed -E 's/^(.*),([^,]*)$/__label__\2 \1/' >/tmp/ft.txt
+    fasttext supervised -input /tmp/ft.txt -output /tmp/ft -wordNgrams 2 -epoch 25 -lr 0.5 -seed 1 -thread 1
     /usr/bin/python3 tools/from_scratch_probes.py --vocab /tmp/vocab --probe bert --seed 42
     /usr/bin/python3 tools/from_scratch_probes.py --vocab /tmp/vocab --probe distill --teacher /tmp/ft.bin --aug 4
 """
