@@ -1,4 +1,4 @@
-"""PyTorch probes behind README's "from scratch against fastText" findings: ideas tried on
+r"""PyTorch probes behind README's "from scratch against fastText" findings: ideas tried on
 the RuTweetCorp split before (or instead of) building them into bertcls. Not run in CI.
 
 Each probe trains on extra.csv + valid.csv less a stratified 10% validation split (picked
