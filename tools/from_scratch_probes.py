@@ -32,15 +32,13 @@ import sys
 import tempfile
 import unicodedata
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_bert as ref  # noqa: E402
-from make_bert_fixtures import hf_names  # noqa: E402
-from make_random_checkpoint import initial_value  # noqa: E402
+from make_random_checkpoint import initial_tensors  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -63,13 +61,14 @@ class WordPiece:
 
     def pieces(self, word):
         out, start = [], 0
+        piece = lambda end: word[start:end] if start == 0 else "##" + word[start:end]
         while start < len(word):
             end = len(word)
-            while end > start and (word[start:end] if start == 0 else "##" + word[start:end]) not in self.ids:
+            while end > start and piece(end) not in self.ids:
                 end -= 1
             if end == start:
                 return [self.unk]
-            out.append(self.ids[word[start:end] if start == 0 else "##" + word[start:end]])
+            out.append(self.ids[piece(end)])
             start = end
         return out
 
@@ -117,14 +116,9 @@ class Bert(nn.Module):
             d = json.load(f)
         d.update(vocab_size=vocab_size, id2label={"0": "0", "1": "1"})
         self.cfg = ref.Config(d)
-        rng = np.random.default_rng(seed)
-        self.names = [name for name, _ in hf_names(d)]
-        self.params = nn.ParameterList()
-        for name, shape in hf_names(d):
-            value = initial_value(rng, name, shape, d["initializer_range"])
-            if name.endswith("word_embeddings.weight"):
-                value[d["pad_token_id"]] = 0.0
-            self.params.append(nn.Parameter(torch.from_numpy(value)))
+        tensors = initial_tensors(d, seed)
+        self.names = [name for name, _ in tensors]
+        self.params = nn.ParameterList(nn.Parameter(torch.from_numpy(value)) for _, value in tensors)
 
     def forward(self, ids, mask):
         p = dict(zip(self.names, self.params))

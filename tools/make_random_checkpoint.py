@@ -35,12 +35,8 @@ def initial_value(rng, name, shape, std):
     return rng.normal(0.0, std, size=shape).astype(np.float32)
 
 
-def main(config_path, tokenizer_dir, out, seed=0):
-    with open(config_path) as f:
-        d = json.load(f)
-    d["architectures"] = [ARCHITECTURES[d.get("model_type", "bert")]]
-    d["id2label"] = {str(i): n for i, n in enumerate(LABELS)}
-    d["label2id"] = {n: i for i, n in enumerate(LABELS)}
+def initial_tensors(d, seed):
+    """(name, value) of every tensor of config d's classifier, as HF's _init_weights gives them."""
     rng = np.random.default_rng(seed)
     std = d.get("initializer_range", 0.02)
     tensors = []
@@ -49,6 +45,16 @@ def main(config_path, tokenizer_dir, out, seed=0):
         if name.endswith("embeddings.word_embeddings.weight"):
             value[d.get("pad_token_id", 0)] = 0.0
         tensors.append((name, value))
+    return tensors
+
+
+def main(config_path, tokenizer_dir, out, seed=0):
+    with open(config_path) as f:
+        d = json.load(f)
+    d["architectures"] = [ARCHITECTURES[d.get("model_type", "bert")]]
+    d["id2label"] = {str(i): n for i, n in enumerate(LABELS)}
+    d["label2id"] = {n: i for i, n in enumerate(LABELS)}
+    tensors = initial_tensors(d, seed)
 
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "config.json"), "w") as f:
