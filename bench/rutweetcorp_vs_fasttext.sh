@@ -33,9 +33,10 @@ score() {
       printf "%.4f %.4f", ok / NR, f1 / n }'
 }
 
-# Labels (as fastText prints them) from the mean of several `bertcls predict` CSV files'
-# score_LABEL columns, counted from the end of a row since only the text may hold commas.
-ensemble_labels() {
+# Labels (as fastText prints them) from the mean of one or more `bertcls predict` CSV
+# files' score_LABEL columns, counted from the end of a row since only the text may hold
+# commas. One file gives that model's own predictions, several their ensemble's.
+labels_from_scores() {
   awk -F, 'FNR == 1 { for (c = 1; c <= NF; c++) if ($c ~ /^score_/) label[NF - c] = substr($c, 7); next }
            { for (k in label) sum[FNR, k] += $(NF - k); rows = FNR }
            END { for (r = 2; r <= rows; r++) { best = ""
@@ -66,9 +67,9 @@ for seed in $seeds; do
   build/bertcls train --train "$data/extra.csv" "$data/valid.csv" --out "$work/bertcls" --log-every 0 --seed "$seed" "$@" \
     >/dev/null 2>"$work/train.log" || { cat "$work/train.log" >&2; exit 1; }
   seconds=$((SECONDS - start))
-  build/bertcls eval --model "$work/bertcls/model" --data "$data/test.csv" >"$work/eval.txt"
   build/bertcls predict --model "$work/bertcls/model" --input "$data/test.csv" --output-format csv >"$work/scores.$seed.csv"
-  read -r acc f1 <<<"$(sed -n 's/.* accuracy \([0-9.]*\) macro-f1 \([0-9.]*\).*/\1 \2/p' "$work/eval.txt" | head -1)"
+  labels_from_scores "$work/scores.$seed.csv" >"$work/pred.txt"
+  read -r acc f1 <<<"$(score "$work/pred.txt")"
   printf "%-44s %9.4f %9.4f %9s\n" "bertcls from scratch (defaults), seed $seed" "$acc" "$f1" "$seconds"
   grep "done:" "$work/train.log" | sed 's/^/  bertcls /'
   read -r sum_acc sum_f1 <<<"$(echo "$sum_acc $sum_f1 $acc $f1" | awk '{ print $1 + $3, $2 + $4 }')"
@@ -76,6 +77,6 @@ for seed in $seeds; do
 done
 printf "%-44s %9.4f %9.4f %9s\n" "bertcls from scratch (defaults), mean of $n" \
   "$(echo "$sum_acc $n" | awk '{ print $1 / $2 }')" "$(echo "$sum_f1 $n" | awk '{ print $1 / $2 }')" $((sum_s / n))
-ensemble_labels "$work"/scores.*.csv >"$work/ensemble.txt"
+labels_from_scores "$work"/scores.*.csv >"$work/ensemble.txt"
 read -r acc f1 <<<"$(score "$work/ensemble.txt")"
 printf "%-44s %9s %9s %9s\n" "bertcls ensemble of the $n (mean scores)" "$acc" "$f1" $sum_s
